@@ -1,0 +1,67 @@
+/*
+ * h_misc.c — /api/v1/health and /api/v1/search.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "domain/search_query.h"
+#include "http/handlers.h"
+#include "http/output.h"
+#include "util/timeutil.h"
+#include "util/banned.h"
+
+void hd_h_health(struct hd_req *r, struct hd_res *res)
+{
+	struct hd_err err = { 0 };
+	int have = 0, want = 0;
+
+	if (hd_store_ping(r->app->store, &err)) {
+		hd_res_problem(res, 503, "unavailable", "Database unavailable", err.msg, NULL);
+		return;
+	}
+	hd_store_schema_version(r->app->store, &have, &want);
+	hd_res_json(res, 200,
+		    json_pack("{s:s,s:s,s:i,s:I}", "status", "ok", "version", HEED_VERSION,
+			      "schema_version", have, "uptime_ms",
+			      (json_int_t)(hd_now_ms() - r->app->started_at)));
+}
+
+void hd_h_search(struct hd_req *r, struct hd_res *res)
+{
+	const char *q = hd_req_query(r, "q"), *lim = hd_req_query(r, "limit");
+	struct hd_search_hit *hits;
+	struct hd_err err = { 0 };
+	struct hd_sbuf fts;
+	json_t *items;
+	size_t n;
+	int limit = 20;
+
+	if (!q || !q[0]) {
+		hd_err_set(&err, HD_EINVAL, "q", "q (what to search for) is required");
+		hd_res_err(res, &err);
+		return;
+	}
+	if (lim) {
+		char *end;
+		long v = strtol(lim, &end, 10);
+
+		if (*end || end == lim || v < 1 || v > 100) {
+			hd_err_set(&err, HD_EINVAL, "limit", "limit must be a whole number from 1 to 100");
+			hd_res_err(res, &err);
+			return;
+		}
+		limit = (int)v;
+	}
+	hd_sbuf_init(&fts, 8192);
+	if (hd_search_query_build(q, &fts, &err) ||
+	    hd_store_search(r->app->store, fts.buf, 1, limit, &hits, &n, &r->arena, &err)) {
+		hd_res_err(res, &err);
+		hd_sbuf_release(&fts);
+		return;
+	}
+	hd_sbuf_release(&fts);
+	items = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(items, hd_out_search_hit(&hits[i]));
+	hd_res_json(res, 200, json_pack("{s:o,s:s}", "items", items, "q", q));
+}

@@ -1,0 +1,56 @@
+/*
+ * handlers.h — one function per API operation (the router's table lists
+ * them with their paths). Each reads the request, calls the store, and
+ * answers JSON or a problem; none keeps state between requests.
+ */
+#ifndef HD_HTTP_HANDLERS_H
+#define HD_HTTP_HANDLERS_H
+
+#include "http/http.h"
+
+/* h_tickets.c */
+void hd_h_ticket_list(struct hd_req *r, struct hd_res *res);
+void hd_h_ticket_create(struct hd_req *r, struct hd_res *res);
+void hd_h_ticket_get(struct hd_req *r, struct hd_res *res);
+void hd_h_ticket_update(struct hd_req *r, struct hd_res *res);
+void hd_h_message_list(struct hd_req *r, struct hd_res *res);
+void hd_h_message_create(struct hd_req *r, struct hd_res *res);
+void hd_h_event_list(struct hd_req *r, struct hd_res *res);
+void hd_h_outbox_list(struct hd_req *r, struct hd_res *res);
+void hd_h_attachment_get(struct hd_req *r, struct hd_res *res);
+
+/* h_customers.c */
+void hd_h_customer_list(struct hd_req *r, struct hd_res *res);
+void hd_h_customer_create(struct hd_req *r, struct hd_res *res);
+void hd_h_customer_get(struct hd_req *r, struct hd_res *res);
+void hd_h_customer_update(struct hd_req *r, struct hd_res *res);
+void hd_h_customer_tickets(struct hd_req *r, struct hd_res *res);
+void hd_h_identity_add(struct hd_req *r, struct hd_res *res);
+void hd_h_identity_remove(struct hd_req *r, struct hd_res *res);
+void hd_h_org_list(struct hd_req *r, struct hd_res *res);
+void hd_h_org_create(struct hd_req *r, struct hd_res *res);
+void hd_h_org_get(struct hd_req *r, struct hd_res *res);
+
+/* h_people.c */
+void hd_h_team_list(struct hd_req *r, struct hd_res *res);
+void hd_h_team_create(struct hd_req *r, struct hd_res *res);
+void hd_h_team_get(struct hd_req *r, struct hd_res *res);
+void hd_h_team_update(struct hd_req *r, struct hd_res *res);
+void hd_h_agent_list(struct hd_req *r, struct hd_res *res);
+void hd_h_agent_create(struct hd_req *r, struct hd_res *res);
+void hd_h_agent_me(struct hd_req *r, struct hd_res *res);
+void hd_h_agent_get(struct hd_req *r, struct hd_res *res);
+void hd_h_agent_update(struct hd_req *r, struct hd_res *res);
+void hd_h_token_create(struct hd_req *r, struct hd_res *res);
+
+/* h_misc.c */
+void hd_h_health(struct hd_req *r, struct hd_res *res);
+void hd_h_search(struct hd_req *r, struct hd_res *res);
+
+/** The query-string lookup for the input parsers (ctx: struct hd_req *). */
+const char *hd_req_query_fn(void *ctx, const char *key);
+
+/** Answer 201 (or 200 for a replay) with a Location and a replay header. */
+void hd_res_created(struct hd_req *r, struct hd_res *res, json_t *body, const char *location);
+
+#endif

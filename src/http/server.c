@@ -1,0 +1,221 @@
+/*
+ * server.c — the libmicrohttpd daemon: reads each request's body (within
+ * max_body_bytes), hands the complete request to the router and sends what
+ * the handler answered.
+ *
+ * Threads: a pool of cfg->workers threads, each with its own epoll loop.
+ * A handler may block (a write waits for its group commit), so there are
+ * more workers than cores: while some wait for the disk, the rest serve.
+ */
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "http/http.h"
+#include "util/banned.h"
+
+struct hd_server {
+	struct MHD_Daemon *d;
+};
+
+static enum hd_method parse_method(const char *m)
+{
+	static const char *const names[] = { "GET", "HEAD", "POST", "PATCH", "PUT", "DELETE",
+					     "OPTIONS" };
+
+	for (int i = 0; i < HD_METHOD_OTHER; i++)
+		if (!strcmp(m, names[i]))
+			return (enum hd_method)i;
+	return HD_METHOD_OTHER;
+}
+
+static enum MHD_Result send_res(struct hd_req *r, struct hd_res *res)
+{
+	struct MHD_Response *mr;
+	enum MHD_Result ok;
+
+	if (res->fd >= 0) {
+		mr = MHD_create_response_from_fd64(res->fd_size, res->fd);
+	} else {
+		if (!res->body) {
+			res->body = malloc(1);
+			res->len = 0;
+		}
+		mr = MHD_create_response_from_buffer(res->len, res->body, MHD_RESPMEM_MUST_FREE);
+	}
+	res->body = NULL;
+	if (!mr)
+		return MHD_NO;
+	if (res->ctype)
+		MHD_add_response_header(mr, MHD_HTTP_HEADER_CONTENT_TYPE, res->ctype);
+	if (res->etag[0])
+		MHD_add_response_header(mr, MHD_HTTP_HEADER_ETAG, res->etag);
+	if (res->location[0])
+		MHD_add_response_header(mr, MHD_HTTP_HEADER_LOCATION, res->location);
+	if (res->allow)
+		MHD_add_response_header(mr, MHD_HTTP_HEADER_ALLOW, res->allow);
+	if (res->disposition)
+		MHD_add_response_header(mr, MHD_HTTP_HEADER_CONTENT_DISPOSITION, res->disposition);
+	if (res->replayed)
+		MHD_add_response_header(mr, "Idempotent-Replayed", "true");
+	if (res->status == MHD_HTTP_SERVICE_UNAVAILABLE)
+		MHD_add_response_header(mr, MHD_HTTP_HEADER_RETRY_AFTER, "1");
+	MHD_add_response_header(mr, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	MHD_add_response_header(mr, "X-Content-Type-Options", "nosniff");
+	ok = MHD_queue_response(r->conn, res->status, mr);
+	MHD_destroy_response(mr);
+	r->answered = 1;
+	return ok;
+}
+
+static void res_init(struct hd_res *res)
+{
+	memset(res, 0, sizeof(*res));
+	res->fd = -1;
+	res->status = MHD_HTTP_OK;
+}
+
+static enum MHD_Result access_cb(void *cls, struct MHD_Connection *conn, const char *url,
+				 const char *method, const char *version, const char *upload_data,
+				 size_t *upload_data_size, void **con_cls)
+{
+	struct hd_app *app = cls;
+	struct hd_req *r = *con_cls;
+	struct hd_res res;
+	enum MHD_Result ok;
+
+	if (!r) {
+		const char *cl;
+
+		r = calloc(1, sizeof(*r));
+		if (!r)
+			return MHD_NO;
+		r->conn = conn;
+		r->app = app;
+		r->method = parse_method(method);
+		r->path = url;
+		hd_arena_init(&r->arena, (size_t)app->cfg->max_body_bytes * 3 + (64u << 20));
+		hd_sbuf_init(&r->body, (size_t)app->cfg->max_body_bytes + 1);
+		*con_cls = r;
+		cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+						 MHD_HTTP_HEADER_CONTENT_LENGTH);
+		if (cl && strtoull(cl, NULL, 10) > (unsigned long long)app->cfg->max_body_bytes) {
+			char detail[160];
+
+			r->too_big = 1;
+			res_init(&res);
+			snprintf(detail, sizeof(detail),
+				 "the request body is larger than the limit of %lld bytes",
+				 (long long)app->cfg->max_body_bytes);
+			hd_res_problem(&res, MHD_HTTP_CONTENT_TOO_LARGE, "too-big",
+				       "Request body too large", detail, NULL);
+			return send_res(r, &res);
+		}
+		return MHD_YES;
+	}
+	if (*upload_data_size) {
+		if (!r->too_big && hd_sbuf_add(&r->body, upload_data, *upload_data_size))
+			r->too_big = 1;
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	if (r->answered)
+		return MHD_YES;
+	res_init(&res);
+	if (r->too_big) {
+		char detail[160];
+
+		snprintf(detail, sizeof(detail),
+			 "the request body is larger than the limit of %lld bytes",
+			 (long long)app->cfg->max_body_bytes);
+		hd_res_problem(&res, MHD_HTTP_CONTENT_TOO_LARGE, "too-big", "Request body too large",
+			       detail, NULL);
+	} else {
+		hd_route(r, &res);
+	}
+	ok = send_res(r, &res);
+	free(res.body);
+	return ok;
+}
+
+static void completed_cb(void *cls, struct MHD_Connection *conn, void **con_cls,
+			 enum MHD_RequestTerminationCode toe)
+{
+	struct hd_req *r = *con_cls;
+
+	if (!r)
+		return;
+	hd_arena_release(&r->arena);
+	hd_sbuf_release(&r->body);
+	free(r);
+	*con_cls = NULL;
+}
+
+static void log_cb(void *cls, const char *fmt, va_list ap)
+{
+	fputs("heed: http: ", stderr);
+	vfprintf(stderr, fmt, ap);
+}
+
+int hd_server_start(struct hd_app *app, struct hd_server **out, unsigned *port,
+		    struct hd_err *err)
+{
+	struct addrinfo hints, *ai = NULL;
+	char host[128];
+	const char *colon = strrchr(app->cfg->listen, ':');
+	const union MHD_DaemonInfo *info;
+	struct hd_server *s;
+	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG;
+	int rc;
+
+	if (!colon)
+		return hd_err_set(err, HD_EINVAL, "listen", "listen must be host:port");
+	snprintf(host, sizeof(host), "%.*s", (int)(colon - app->cfg->listen), app->cfg->listen);
+	if (host[0] == '[' && host[strlen(host) - 1] == ']') {
+		memmove(host, host + 1, strlen(host));
+		host[strlen(host) - 1] = '\0';
+	}
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_PASSIVE;
+	rc = getaddrinfo(host[0] ? host : NULL, colon + 1, &hints, &ai);
+	if (rc != 0)
+		return hd_err_set(err, HD_EINVAL, "listen", "cannot resolve %s: %s", host,
+				  gai_strerror(rc));
+	if (ai->ai_family == AF_INET6)
+		flags |= MHD_USE_IPv6;
+	s = calloc(1, sizeof(*s));
+	if (!s) {
+		freeaddrinfo(ai);
+		return hd_err_set(err, HD_ENOMEM, NULL, "out of memory");
+	}
+	s->d = MHD_start_daemon(flags, 0, NULL, NULL, access_cb, app, MHD_OPTION_EXTERNAL_LOGGER,
+				log_cb, NULL, MHD_OPTION_SOCK_ADDR, ai->ai_addr,
+				MHD_OPTION_THREAD_POOL_SIZE,
+				(unsigned)app->cfg->workers, MHD_OPTION_NOTIFY_COMPLETED,
+				completed_cb, NULL, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
+				MHD_OPTION_CONNECTION_LIMIT, (unsigned)8192,
+				MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1, MHD_OPTION_END);
+	freeaddrinfo(ai);
+	if (!s->d) {
+		free(s);
+		return hd_err_set(err, HD_EIO, "listen",
+				  "cannot listen on %s (in use, or not an address of this machine)",
+				  app->cfg->listen);
+	}
+	info = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
+	*port = info ? info->port : 0;
+	*out = s;
+	return 0;
+}
+
+void hd_server_stop(struct hd_server *s)
+{
+	if (!s)
+		return;
+	MHD_stop_daemon(s->d);
+	free(s);
+}

@@ -1,0 +1,148 @@
+/*
+ * model.h — the records heed stores, as the store hands them out.
+ *
+ * Strings in these structs point into the arena the caller passed to the
+ * store function that filled them; they live as long as that arena. An id of
+ * 0 means "none" (no team, no assignee); a time of 0 means "not yet".
+ * Instants are ms since the Unix epoch, UTC.
+ */
+#ifndef HD_STORE_MODEL_H
+#define HD_STORE_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "domain/enums.h"
+#include "domain/lifecycle.h"
+
+struct hd_ticket {
+	int64_t id; /* the customer-visible number */
+	const char *subject;
+	struct hd_lifecycle lc; /* status, first_response_at, solved_at, closed_at, reopen_count */
+	enum hd_priority priority;
+	enum hd_channel channel;
+	int64_t team_id;
+	const char *team_name; /* NULL when no team */
+	int64_t assignee_id;
+	const char *assignee_name;
+	int64_t customer_id;
+	const char *customer_name;
+	int64_t created_at;
+	int64_t updated_at;
+	int64_t first_response_due; /* promised in the acknowledgement; 0 for agent-created */
+	int64_t version;            /* increases by one with every change (ETag) */
+	int64_t message_count;
+};
+
+struct hd_attachment {
+	int64_t id;
+	int64_t message_id;
+	const char *filename;
+	const char *content_type;
+	int64_t size;
+	const char *sha256;
+};
+
+struct hd_message {
+	int64_t id;
+	int64_t ticket_id;
+	enum hd_author author;
+	int64_t author_id; /* agent or customer id; 0 for system */
+	const char *author_name;
+	enum hd_visibility visibility;
+	const char *text;
+	const char *html; /* NULL when none */
+	const char *source_id; /* e.g. the e-mail Message-ID; NULL when none */
+	int64_t created_at;
+	struct hd_attachment *attachments;
+	size_t nattachments;
+};
+
+struct hd_identity {
+	int64_t id;
+	int64_t customer_id;
+	enum hd_idkind kind;
+	const char *value;
+	int64_t created_at;
+};
+
+struct hd_customer {
+	int64_t id;
+	const char *name;
+	int64_t organization_id;
+	const char *organization_name;
+	const char *notes;
+	int64_t created_at;
+	int64_t updated_at;
+	struct hd_identity *identities;
+	size_t nidentities;
+};
+
+struct hd_organization {
+	int64_t id;
+	const char *name;
+	const char *domain; /* e-mail domain, NULL when none */
+	int64_t created_at;
+};
+
+struct hd_team {
+	int64_t id;
+	const char *name;
+	int64_t created_at;
+	int64_t *member_ids;
+	size_t nmembers;
+};
+
+struct hd_agent {
+	int64_t id;
+	const char *name;
+	const char *email;
+	enum hd_role role;
+	int active;
+	int64_t created_at;
+	int64_t *team_ids;
+	size_t nteams;
+};
+
+struct hd_event {
+	int64_t id;
+	int64_t ticket_id;
+	enum hd_author actor_kind; /* agent, customer or system */
+	int64_t actor_id;
+	const char *actor_name;
+	const char *type; /* "ticket.created", "ticket.updated", "message.added", ... */
+	const char *data; /* JSON object text: {"before": {...}, "after": {...}} etc. */
+	int64_t at;
+};
+
+struct hd_outbox_item {
+	int64_t id;
+	int64_t ticket_id;
+	const char *kind; /* "ack", "reply", ... */
+	const char *to_addr;
+	const char *subject;
+	const char *body_text;
+	const char *message_id; /* stable across retries */
+	const char *status;     /* "queued", "sent", "failed" */
+	int attempts;
+	int64_t next_attempt_at;
+	int64_t created_at;
+};
+
+struct hd_search_hit {
+	int64_t ticket_id;
+	const char *subject;
+	enum hd_status status;
+	int64_t message_id; /* 0 when the subject matched */
+	const char *snippet; /* with [[ and ]] around matched words */
+	double rank;
+};
+
+/** Who does something: recorded on every event. */
+struct hd_actor {
+	enum hd_author kind;
+	int64_t id;
+	enum hd_role role; /* meaningful for agents */
+};
+
+#endif

@@ -1,0 +1,100 @@
+/*
+ * events.c — the append-only event log of every ticket.
+ *
+ * Events are written only inside the write that causes them (never on their
+ * own), so the timeline is exactly the history of the data.
+ */
+#include "store/sqlite/internal.h"
+#include "util/banned.h"
+
+int hd_event_append(struct hd_conn *c, int64_t ticket_id, const struct hd_actor *who,
+		    const char *type, const char *data, int64_t at, struct hd_err *err)
+{
+	sqlite3_stmt *s = hd_db_stmt(c,
+				     "INSERT INTO events (ticket_id, actor_kind, actor_id, type, "
+				     "data, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+				     err);
+	int rc = 0;
+
+	if (!s)
+		return HD_EIO;
+	sqlite3_bind_int64(s, 1, ticket_id);
+	sqlite3_bind_text(s, 2, hd_author_name(who->kind), -1, SQLITE_STATIC);
+	hd_db_bind_id(s, 3, who->id);
+	sqlite3_bind_text(s, 4, type, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 5, data ? data : "{}", -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 6, at);
+	if (sqlite3_step(s) != SQLITE_DONE)
+		rc = hd_db_error(c, sqlite3_errcode(c->db), err);
+	hd_db_done(s);
+	return rc;
+}
+
+int hd_store_event_list(struct hd_store *st, int64_t id, int64_t after, int limit,
+			struct hd_event **out, size_t *n, int64_t *next, struct hd_arena *a,
+			struct hd_err *err)
+{
+	struct hd_conn *c;
+	sqlite3_stmt *s = NULL;
+	int rc = hd_db_acquire(st, &c, err), step;
+	size_t cap = (size_t)limit;
+
+	*out = NULL;
+	*n = 0;
+	*next = 0;
+	if (rc)
+		return rc;
+	s = hd_db_stmt(c, "SELECT 1 FROM tickets WHERE id = ?1", err);
+	if (!s) {
+		rc = HD_EIO;
+		goto out;
+	}
+	sqlite3_bind_int64(s, 1, id);
+	if (sqlite3_step(s) != SQLITE_ROW) {
+		rc = hd_err_set(err, HD_ENOTFOUND, NULL, "there is no ticket %lld", (long long)id);
+		goto out;
+	}
+	hd_db_done(s);
+	s = hd_db_stmt(c,
+		       "SELECT e.id, e.actor_kind, e.actor_id, e.type, e.data, e.at, "
+		       "  CASE e.actor_kind WHEN 'agent' THEN (SELECT name FROM agents WHERE id = "
+		       "  e.actor_id) WHEN 'customer' THEN (SELECT name FROM customers WHERE id = "
+		       "  e.actor_id) END "
+		       "FROM events e WHERE e.ticket_id = ?1 AND e.id > ?2 ORDER BY e.id LIMIT ?3",
+		       err);
+	if (!s) {
+		rc = HD_EIO;
+		goto out;
+	}
+	*out = hd_arena_alloc(a, sizeof(**out) * cap);
+	if (!*out) {
+		rc = hd_err_set(err, HD_ENOMEM, NULL, "out of memory");
+		goto out;
+	}
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int64(s, 2, after);
+	sqlite3_bind_int(s, 3, limit + 1);
+	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+		struct hd_event *e;
+
+		if (*n == cap) {
+			*next = (*out)[cap - 1].id;
+			break;
+		}
+		e = &(*out)[(*n)++];
+		e->id = sqlite3_column_int64(s, 0);
+		e->ticket_id = id;
+		e->actor_kind = hd_author_parse((const char *)sqlite3_column_text(s, 1));
+		e->actor_id = sqlite3_column_int64(s, 2);
+		e->type = hd_db_text(s, 3, a);
+		e->data = hd_db_text(s, 4, a);
+		e->at = sqlite3_column_int64(s, 5);
+		e->actor_name = hd_db_text(s, 6, a);
+	}
+	if (step != SQLITE_ROW && step != SQLITE_DONE)
+		rc = hd_db_error(c, step, err);
+out:
+	hd_db_done(s);
+	hd_db_release(st, c);
+	return rc;
+}

@@ -1,0 +1,146 @@
+/*
+ * internal.h — what the SQLite store's files share, and nothing outside
+ * src/store/sqlite/ may include.
+ *
+ * Connections: one writer connection owned by the writer thread
+ * (writer.c), and a pool of reader connections handed to one thread at a
+ * time (db.c). Each connection caches its prepared statements, keyed by the
+ * SQL text, so hot paths prepare nothing.
+ */
+#ifndef HD_STORE_SQLITE_INTERNAL_H
+#define HD_STORE_SQLITE_INTERNAL_H
+
+#include <pthread.h>
+#include <stdint.h>
+
+#include <sqlite3.h>
+
+#include "store/store.h"
+
+#define HD_STMT_CACHE 96
+
+struct hd_stmt_slot {
+	uint64_t hash;   /* FNV-1a of the SQL text */
+	const char *sql; /* sqlite3_sql(st): owned by the statement */
+	sqlite3_stmt *st;
+};
+
+struct hd_conn {
+	sqlite3 *db;
+	struct hd_conn *next; /* free list */
+	int nslots;
+	struct hd_stmt_slot slots[HD_STMT_CACHE];
+};
+
+struct hd_wjob;
+
+struct hd_writer {
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t wake; /* the writer waits here for jobs */
+	pthread_cond_t done; /* submitters wait here for their job */
+	struct hd_wjob *head, *tail;
+	int stop;
+	int running;
+	struct hd_conn *conn;
+	uint64_t commits, jobs; /* statistics */
+};
+
+struct hd_store {
+	char *data_dir;
+	char *db_path;
+	char *blob_dir;
+	int64_t cache_kib;
+	int max_readers;
+	pthread_mutex_t pool_mu;
+	struct hd_conn *pool;
+	int nreaders;
+	struct hd_writer writer;
+};
+
+/* ---- db.c ---- */
+
+/** Open a connection to the store's database with heed's pragmas. */
+int hd_db_connect(struct hd_store *st, int writer, struct hd_conn **out, struct hd_err *err);
+void hd_db_disconnect(struct hd_conn *c);
+
+/** Take a reader connection (opening one if the pool is empty); give it back
+ * with hd_db_release. */
+int hd_db_acquire(struct hd_store *st, struct hd_conn **out, struct hd_err *err);
+void hd_db_release(struct hd_store *st, struct hd_conn *c);
+
+/** The cached prepared statement for `sql` (prepared on first use), reset
+ * and with bindings cleared. NULL on a prepare error (logged in `err`).
+ * The caller resets it (hd_db_done) when finished. */
+sqlite3_stmt *hd_db_stmt(struct hd_conn *c, const char *sql, struct hd_err *err);
+
+/** Reset a statement so it holds no read snapshot. NULL is fine. */
+void hd_db_done(sqlite3_stmt *st);
+
+/** Map a SQLite result code to an HD_E* code, recording the message. */
+int hd_db_error(struct hd_conn *c, int rc, struct hd_err *err);
+
+/** Run `sql` (one or more statements, no results). */
+int hd_db_exec(struct hd_conn *c, const char *sql, struct hd_err *err);
+
+/** Column text copied into the arena; NULL stays NULL. */
+const char *hd_db_text(sqlite3_stmt *st, int col, struct hd_arena *a);
+
+/** Bind helpers: bind NULL for 0 ids / NULL strings. */
+int hd_db_bind_id(sqlite3_stmt *st, int idx, int64_t id);
+int hd_db_bind_text(sqlite3_stmt *st, int idx, const char *s);
+
+/* ---- schema.c ---- */
+
+/** Apply pending migrations on the writer connection. */
+int hd_schema_migrate(struct hd_conn *c, struct hd_err *err);
+/** The latest schema version this binary knows. */
+int hd_schema_latest(void);
+
+/* ---- writer.c ---- */
+
+typedef int (*hd_wfn)(struct hd_conn *c, void *ctx, struct hd_err *err);
+
+int hd_writer_start(struct hd_store *st, struct hd_err *err);
+void hd_writer_stop(struct hd_store *st);
+
+/** Run `fn(conn, ctx)` inside the next group commit and wait until it is
+ * durable. `fn` runs in its own savepoint: when it fails, only its changes
+ * are undone and its error is returned. */
+int hd_writer_run(struct hd_store *st, hd_wfn fn, void *ctx, struct hd_err *err);
+
+/* ---- idem.c ---- */
+
+/** Inside a write: if `idem` names a key already used, set `*id` to the
+ * stored result, idem->replayed = 1 and return 1; HD_ECONFLICT when the key
+ * was used with another request; 0 when the write should go ahead. */
+int hd_idem_check(struct hd_conn *c, struct hd_idem *idem, int64_t *id, struct hd_err *err);
+
+/** Inside the same write, after success: remember the key's result. */
+int hd_idem_save(struct hd_conn *c, const struct hd_idem *idem, int64_t id, int64_t now,
+		 struct hd_err *err);
+
+/* ---- events.c ---- */
+
+/** Append an event to ticket `ticket_id`; `data` is JSON object text. */
+int hd_event_append(struct hd_conn *c, int64_t ticket_id, const struct hd_actor *who,
+		    const char *type, const char *data, int64_t at, struct hd_err *err);
+
+/* ---- customers.c ---- */
+
+/** Inside a write: the customer owning identity (kind, value), created with
+ * `name` when unknown. */
+int hd_customer_resolve(struct hd_conn *c, const struct hd_requester *r, int64_t now,
+			int64_t *customer_id, struct hd_err *err);
+
+/** Inside a write: insert an identity for customer `id`. */
+int hd_identity_insert(struct hd_conn *c, int64_t customer_id, enum hd_idkind kind,
+		       const char *value, int64_t now, int64_t *iid, struct hd_err *err);
+
+/* ---- messages.c ---- */
+
+/** Inside a write: insert a message row and its attachments. */
+int hd_message_insert(struct hd_conn *c, int64_t ticket_id, const struct hd_message_new *m,
+		      int64_t author_id, int64_t now, int64_t *mid, struct hd_err *err);
+
+#endif

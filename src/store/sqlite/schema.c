@@ -1,0 +1,196 @@
+/*
+ * schema.c — the SQLite schema as numbered migrations.
+ *
+ * PRAGMA user_version holds the number of migrations applied. Each migration
+ * runs in its own transaction; a database newer than this binary is refused
+ * rather than guessed at. Append new migrations; never edit an old one.
+ *
+ * Tickets keep an `active` column (status is new/open/pending/on_hold) so a
+ * queue ("team X, not yet solved, newest first") is one index range scan.
+ */
+#include <stdio.h>
+
+#include "store/sqlite/internal.h"
+#include "util/banned.h"
+
+static const char *const migrations[] = {
+	/* 1: the core */
+	"CREATE TABLE organizations ("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL UNIQUE COLLATE NOCASE,"
+	"  domain TEXT,"
+	"  created_at INTEGER NOT NULL);"
+	"CREATE TABLE teams ("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL UNIQUE COLLATE NOCASE,"
+	"  created_at INTEGER NOT NULL);"
+	"CREATE TABLE agents ("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL,"
+	"  email TEXT NOT NULL UNIQUE,"
+	"  role TEXT NOT NULL CHECK (role IN ('agent','admin')),"
+	"  active INTEGER NOT NULL DEFAULT 1,"
+	"  password_hash TEXT,"
+	"  created_at INTEGER NOT NULL);"
+	"CREATE TABLE team_members ("
+	"  team_id INTEGER NOT NULL REFERENCES teams(id) ON DELETE CASCADE,"
+	"  agent_id INTEGER NOT NULL REFERENCES agents(id) ON DELETE CASCADE,"
+	"  PRIMARY KEY (team_id, agent_id)) WITHOUT ROWID;"
+	"CREATE INDEX team_members_agent ON team_members(agent_id);"
+	"CREATE TABLE customers ("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL DEFAULT '',"
+	"  organization_id INTEGER REFERENCES organizations(id),"
+	"  notes TEXT NOT NULL DEFAULT '',"
+	"  created_at INTEGER NOT NULL,"
+	"  updated_at INTEGER NOT NULL);"
+	"CREATE INDEX customers_name ON customers(name COLLATE NOCASE);"
+	"CREATE TABLE identities ("
+	"  id INTEGER PRIMARY KEY,"
+	"  customer_id INTEGER NOT NULL REFERENCES customers(id),"
+	"  kind TEXT NOT NULL CHECK (kind IN ('email','phone','handle')),"
+	"  value TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL,"
+	"  UNIQUE (kind, value));"
+	"CREATE INDEX identities_customer ON identities(customer_id);"
+	"CREATE INDEX identities_value ON identities(value);"
+	"CREATE TABLE tickets ("
+	"  id INTEGER PRIMARY KEY,"
+	"  subject TEXT NOT NULL,"
+	"  status TEXT NOT NULL CHECK (status IN "
+	"    ('new','open','pending','on_hold','solved','closed')),"
+	"  active INTEGER NOT NULL,"
+	"  priority TEXT NOT NULL CHECK (priority IN ('low','normal','high','urgent')),"
+	"  channel TEXT NOT NULL,"
+	"  team_id INTEGER REFERENCES teams(id),"
+	"  assignee_id INTEGER REFERENCES agents(id),"
+	"  customer_id INTEGER NOT NULL REFERENCES customers(id),"
+	"  created_at INTEGER NOT NULL,"
+	"  updated_at INTEGER NOT NULL,"
+	"  first_response_due INTEGER,"
+	"  first_response_at INTEGER,"
+	"  solved_at INTEGER,"
+	"  closed_at INTEGER,"
+	"  reopen_count INTEGER NOT NULL DEFAULT 0,"
+	"  message_count INTEGER NOT NULL DEFAULT 0,"
+	"  version INTEGER NOT NULL DEFAULT 1);"
+	"CREATE INDEX tickets_active ON tickets(active, id);"
+	"CREATE INDEX tickets_status ON tickets(status, id);"
+	"CREATE INDEX tickets_team ON tickets(team_id, active, id);"
+	"CREATE INDEX tickets_team_status ON tickets(team_id, status, id);"
+	"CREATE INDEX tickets_assignee ON tickets(assignee_id, active, id);"
+	"CREATE INDEX tickets_customer ON tickets(customer_id, id);"
+	"CREATE TABLE messages ("
+	"  id INTEGER PRIMARY KEY,"
+	"  ticket_id INTEGER NOT NULL REFERENCES tickets(id),"
+	"  author TEXT NOT NULL CHECK (author IN ('customer','agent','system')),"
+	"  author_id INTEGER,"
+	"  visibility TEXT NOT NULL CHECK (visibility IN ('public','internal')),"
+	"  text TEXT NOT NULL,"
+	"  html TEXT,"
+	"  source_id TEXT,"
+	"  created_at INTEGER NOT NULL);"
+	"CREATE INDEX messages_ticket ON messages(ticket_id, id);"
+	"CREATE INDEX messages_source ON messages(source_id) WHERE source_id IS NOT NULL;"
+	"CREATE TABLE attachments ("
+	"  id INTEGER PRIMARY KEY,"
+	"  message_id INTEGER NOT NULL REFERENCES messages(id),"
+	"  filename TEXT NOT NULL,"
+	"  content_type TEXT NOT NULL,"
+	"  size INTEGER NOT NULL,"
+	"  sha256 TEXT NOT NULL);"
+	"CREATE INDEX attachments_message ON attachments(message_id);"
+	"CREATE TABLE events ("
+	"  id INTEGER PRIMARY KEY,"
+	"  ticket_id INTEGER NOT NULL,"
+	"  actor_kind TEXT NOT NULL,"
+	"  actor_id INTEGER,"
+	"  type TEXT NOT NULL,"
+	"  data TEXT NOT NULL,"
+	"  at INTEGER NOT NULL);"
+	"CREATE INDEX events_ticket ON events(ticket_id, id);"
+	"CREATE TABLE outbox ("
+	"  id INTEGER PRIMARY KEY,"
+	"  ticket_id INTEGER,"
+	"  kind TEXT NOT NULL,"
+	"  to_addr TEXT NOT NULL,"
+	"  subject TEXT NOT NULL,"
+	"  body_text TEXT NOT NULL,"
+	"  body_html TEXT,"
+	"  message_id TEXT NOT NULL UNIQUE,"
+	"  status TEXT NOT NULL DEFAULT 'queued' CHECK (status IN ('queued','sent','failed')),"
+	"  attempts INTEGER NOT NULL DEFAULT 0,"
+	"  next_attempt_at INTEGER NOT NULL,"
+	"  last_error TEXT,"
+	"  created_at INTEGER NOT NULL,"
+	"  sent_at INTEGER);"
+	"CREATE INDEX outbox_due ON outbox(status, next_attempt_at);"
+	"CREATE INDEX outbox_ticket ON outbox(ticket_id, id);"
+	"CREATE TABLE api_tokens ("
+	"  id INTEGER PRIMARY KEY,"
+	"  agent_id INTEGER NOT NULL REFERENCES agents(id),"
+	"  name TEXT NOT NULL,"
+	"  token_hash TEXT NOT NULL UNIQUE,"
+	"  created_at INTEGER NOT NULL,"
+	"  revoked_at INTEGER);"
+	"CREATE TABLE idempotency ("
+	"  agent_id INTEGER NOT NULL,"
+	"  key TEXT NOT NULL,"
+	"  request_hash TEXT NOT NULL,"
+	"  resource_id INTEGER NOT NULL,"
+	"  created_at INTEGER NOT NULL,"
+	"  PRIMARY KEY (agent_id, key)) WITHOUT ROWID;"
+	/* Full-text search: external-content FTS5 tables kept by triggers. */
+	"CREATE VIRTUAL TABLE tickets_fts USING fts5(subject, content='tickets',"
+	"  content_rowid='id', tokenize='unicode61 remove_diacritics 2');"
+	"CREATE TRIGGER tickets_fts_ai AFTER INSERT ON tickets BEGIN"
+	"  INSERT INTO tickets_fts(rowid, subject) VALUES (new.id, new.subject); END;"
+	"CREATE TRIGGER tickets_fts_au AFTER UPDATE OF subject ON tickets BEGIN"
+	"  INSERT INTO tickets_fts(tickets_fts, rowid, subject) VALUES ('delete', old.id, old.subject);"
+	"  INSERT INTO tickets_fts(rowid, subject) VALUES (new.id, new.subject); END;"
+	"CREATE TRIGGER tickets_fts_ad AFTER DELETE ON tickets BEGIN"
+	"  INSERT INTO tickets_fts(tickets_fts, rowid, subject) VALUES ('delete', old.id, old.subject);"
+	"  END;"
+	"CREATE VIRTUAL TABLE messages_fts USING fts5(text, content='messages',"
+	"  content_rowid='id', tokenize='unicode61 remove_diacritics 2');"
+	"CREATE TRIGGER messages_fts_ai AFTER INSERT ON messages BEGIN"
+	"  INSERT INTO messages_fts(rowid, text) VALUES (new.id, new.text); END;"
+	"CREATE TRIGGER messages_fts_ad AFTER DELETE ON messages BEGIN"
+	"  INSERT INTO messages_fts(messages_fts, rowid, text) VALUES ('delete', old.id, old.text);"
+	"  END;",
+};
+
+#define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
+
+int hd_schema_latest(void)
+{
+	return NMIGRATIONS;
+}
+
+int hd_schema_migrate(struct hd_conn *c, struct hd_err *err)
+{
+	sqlite3_stmt *s;
+	int have = 0, rc = 0;
+	char sql[64];
+
+	if (sqlite3_prepare_v2(c->db, "PRAGMA user_version", -1, &s, NULL) != SQLITE_OK)
+		return hd_db_error(c, sqlite3_errcode(c->db), err);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		have = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	if (have > NMIGRATIONS)
+		return hd_err_set(err, HD_EINVAL, NULL,
+				  "the database has schema version %d but this heed knows only %d; "
+				  "use a newer heed",
+				  have, NMIGRATIONS);
+	for (int v = have; v < NMIGRATIONS && !rc; v++) {
+		rc = hd_db_exec(c, "BEGIN IMMEDIATE", err);
+		rc = rc ? rc : hd_db_exec(c, migrations[v], err);
+		snprintf(sql, sizeof(sql), "PRAGMA user_version=%d", v + 1);
+		rc = rc ? rc : hd_db_exec(c, sql, err);
+		rc = rc ? rc : hd_db_exec(c, "COMMIT", err);
+		if (rc)
+			hd_db_exec(c, "ROLLBACK", NULL);
+	}
+	return rc;
+}

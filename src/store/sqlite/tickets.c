@@ -1,0 +1,673 @@
+/*
+ * tickets.c — creating, reading, changing and listing tickets.
+ *
+ * A ticket's lifecycle fields change only through domain/lifecycle; this
+ * file loads them, asks the domain, and writes the answer together with the
+ * events that describe it.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "domain/ack.h"
+#include "store/sqlite/internal.h"
+#include "util/sbuf.h"
+#include "util/timeutil.h"
+#include "util/banned.h"
+
+#define TICKET_COLS                                                                            \
+	"t.id, t.subject, t.status, t.priority, t.channel, t.team_id, tm.name, t.assignee_id, " \
+	"ag.name, t.customer_id, cu.name, t.created_at, t.updated_at, t.first_response_due, "   \
+	"t.first_response_at, t.solved_at, t.closed_at, t.reopen_count, t.version, "            \
+	"t.message_count "
+#define TICKET_FROM                                                                            \
+	"FROM tickets t LEFT JOIN teams tm ON tm.id = t.team_id "                              \
+	"LEFT JOIN agents ag ON ag.id = t.assignee_id "                                        \
+	"LEFT JOIN customers cu ON cu.id = t.customer_id "
+
+static void read_ticket(sqlite3_stmt *s, struct hd_ticket *t, struct hd_arena *a)
+{
+	t->id = sqlite3_column_int64(s, 0);
+	t->subject = hd_db_text(s, 1, a);
+	t->lc.status = hd_status_parse((const char *)sqlite3_column_text(s, 2));
+	t->priority = hd_priority_parse((const char *)sqlite3_column_text(s, 3));
+	t->channel = hd_channel_parse((const char *)sqlite3_column_text(s, 4));
+	t->team_id = sqlite3_column_int64(s, 5);
+	t->team_name = hd_db_text(s, 6, a);
+	t->assignee_id = sqlite3_column_int64(s, 7);
+	t->assignee_name = hd_db_text(s, 8, a);
+	t->customer_id = sqlite3_column_int64(s, 9);
+	t->customer_name = hd_db_text(s, 10, a);
+	t->created_at = sqlite3_column_int64(s, 11);
+	t->updated_at = sqlite3_column_int64(s, 12);
+	t->first_response_due = sqlite3_column_int64(s, 13);
+	t->lc.first_response_at = sqlite3_column_int64(s, 14);
+	t->lc.solved_at = sqlite3_column_int64(s, 15);
+	t->lc.closed_at = sqlite3_column_int64(s, 16);
+	t->lc.reopen_count = sqlite3_column_int(s, 17);
+	t->version = sqlite3_column_int64(s, 18);
+	t->message_count = sqlite3_column_int64(s, 19);
+}
+
+/* The fields the lifecycle and the patch need, read inside a write. */
+struct ticket_row {
+	struct hd_lifecycle lc;
+	int64_t team_id, assignee_id, customer_id, version;
+	enum hd_priority priority;
+	char subject[1024];
+};
+
+static int load_row(struct hd_conn *c, int64_t id, struct ticket_row *r, struct hd_err *err)
+{
+	sqlite3_stmt *s = hd_db_stmt(c,
+				     "SELECT status, first_response_at, solved_at, closed_at, "
+				     "reopen_count, team_id, assignee_id, customer_id, version, "
+				     "priority, subject FROM tickets WHERE id = ?1",
+				     err);
+	int rc = 0, step;
+
+	if (!s)
+		return HD_EIO;
+	sqlite3_bind_int64(s, 1, id);
+	step = sqlite3_step(s);
+	if (step == SQLITE_ROW) {
+		r->lc.status = hd_status_parse((const char *)sqlite3_column_text(s, 0));
+		r->lc.first_response_at = sqlite3_column_int64(s, 1);
+		r->lc.solved_at = sqlite3_column_int64(s, 2);
+		r->lc.closed_at = sqlite3_column_int64(s, 3);
+		r->lc.reopen_count = sqlite3_column_int(s, 4);
+		r->team_id = sqlite3_column_int64(s, 5);
+		r->assignee_id = sqlite3_column_int64(s, 6);
+		r->customer_id = sqlite3_column_int64(s, 7);
+		r->version = sqlite3_column_int64(s, 8);
+		r->priority = hd_priority_parse((const char *)sqlite3_column_text(s, 9));
+		snprintf(r->subject, sizeof(r->subject), "%s",
+			 (const char *)sqlite3_column_text(s, 10));
+	} else if (step == SQLITE_DONE) {
+		rc = hd_err_set(err, HD_ENOTFOUND, NULL, "there is no ticket %lld", (long long)id);
+	} else {
+		rc = hd_db_error(c, step, err);
+	}
+	hd_db_done(s);
+	return rc;
+}
+
+/* Write the lifecycle fields and bump version/updated_at. */
+static int save_lifecycle(struct hd_conn *c, int64_t id, const struct hd_lifecycle *lc,
+			  int64_t now, int add_messages, struct hd_err *err)
+{
+	sqlite3_stmt *s = hd_db_stmt(c,
+				     "UPDATE tickets SET status = ?2, active = ?3, "
+				     "first_response_at = ?4, solved_at = ?5, closed_at = ?6, "
+				     "reopen_count = ?7, updated_at = ?8, version = version + 1, "
+				     "message_count = message_count + ?9 WHERE id = ?1",
+				     err);
+	int rc = 0;
+
+	if (!s)
+		return HD_EIO;
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_text(s, 2, hd_status_name(lc->status), -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 3, hd_status_is_active(lc->status));
+	hd_db_bind_id(s, 4, lc->first_response_at);
+	hd_db_bind_id(s, 5, lc->solved_at);
+	hd_db_bind_id(s, 6, lc->closed_at);
+	sqlite3_bind_int(s, 7, lc->reopen_count);
+	sqlite3_bind_int64(s, 8, now);
+	sqlite3_bind_int(s, 9, add_messages);
+	if (sqlite3_step(s) != SQLITE_DONE)
+		rc = hd_db_error(c, sqlite3_errcode(c->db), err);
+	hd_db_done(s);
+	return rc;
+}
+
+/* Append an event whose data is a JSON object built by the caller; the
+ * object is consumed. */
+static int event_json(struct hd_conn *c, int64_t tid, const struct hd_actor *who,
+		      const char *type, json_t *data, int64_t now, struct hd_err *err)
+{
+	char *text = data ? json_dumps(data, JSON_COMPACT) : NULL;
+	int rc;
+
+	json_decref(data);
+	if (!text)
+		return hd_err_set(err, HD_ENOMEM, NULL, "out of memory");
+	rc = hd_event_append(c, tid, who, type, text, now, err);
+	free(text);
+	return rc;
+}
+
+static json_t *json_id(int64_t id)
+{
+	return id ? json_integer(id) : json_null();
+}
+
+static int check_exists(struct hd_conn *c, const char *sql, int64_t id, const char *field,
+			const char *what, struct hd_err *err)
+{
+	sqlite3_stmt *s = hd_db_stmt(c, sql, err);
+	int rc = 0;
+
+	if (!s)
+		return HD_EIO;
+	sqlite3_bind_int64(s, 1, id);
+	if (sqlite3_step(s) != SQLITE_ROW)
+		rc = hd_err_set(err, HD_EINVAL, field, "there is no %s %lld", what, (long long)id);
+	hd_db_done(s);
+	return rc;
+}
+
+static int check_team(struct hd_conn *c, int64_t id, struct hd_err *err)
+{
+	return check_exists(c, "SELECT 1 FROM teams WHERE id = ?1", id, "team", "team", err);
+}
+
+static int check_agent(struct hd_conn *c, int64_t id, struct hd_err *err)
+{
+	return check_exists(c, "SELECT 1 FROM agents WHERE id = ?1 AND active = 1", id,
+			    "assignee", "active agent", err);
+}
+
+static int team_by_name(struct hd_conn *c, const char *name, int64_t *id, struct hd_err *err)
+{
+	sqlite3_stmt *s = hd_db_stmt(c, "SELECT id FROM teams WHERE name = ?1", err);
+	int rc = 0;
+
+	if (!s)
+		return HD_EIO;
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		*id = sqlite3_column_int64(s, 0);
+	else
+		rc = hd_err_set(err, HD_EINVAL, "team", "there is no team named \"%s\"", name);
+	hd_db_done(s);
+	return rc;
+}
+
+/* ---- acknowledgement ---------------------------------------------------- */
+
+/* The customer's e-mail address to acknowledge to, preferring the identity
+ * they wrote from. Empty when they have none. */
+static void ack_address(struct hd_conn *c, const struct hd_requester *r, int64_t customer_id,
+			char *out, size_t outlen)
+{
+	sqlite3_stmt *s;
+
+	out[0] = '\0';
+	if (!r->customer_id && r->kind == HD_IDKIND_EMAIL && r->value) {
+		snprintf(out, outlen, "%s", r->value);
+		return;
+	}
+	s = hd_db_stmt(c,
+		       "SELECT value FROM identities WHERE customer_id = ?1 AND kind = 'email' "
+		       "ORDER BY id LIMIT 1",
+		       NULL);
+	if (!s)
+		return;
+	sqlite3_bind_int64(s, 1, customer_id);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		snprintf(out, outlen, "%s", (const char *)sqlite3_column_text(s, 0));
+	hd_db_done(s);
+}
+
+static int queue_ack(struct hd_conn *c, const struct hd_ticket_new *in, int64_t tid,
+		     int64_t customer_id, int64_t now, struct hd_err *err)
+{
+	struct hd_actor sys = { HD_AUTHOR_SYSTEM, 0, HD_ROLE_AGENT };
+	struct hd_sbuf subject, body;
+	struct hd_ack_input ai;
+	sqlite3_stmt *s;
+	char to[320], msgid[128], name[256] = "";
+	int rc;
+
+	ack_address(c, &in->requester, customer_id, to, sizeof(to));
+	if (!to[0])
+		return event_json(c, tid, &sys, "ack.skipped",
+				  json_pack("{s:s}", "reason",
+					    "the customer has no e-mail address"),
+				  now, err);
+	s = hd_db_stmt(c, "SELECT name FROM customers WHERE id = ?1", err);
+	if (!s)
+		return HD_EIO;
+	sqlite3_bind_int64(s, 1, customer_id);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		snprintf(name, sizeof(name), "%s", (const char *)sqlite3_column_text(s, 0));
+	hd_db_done(s);
+
+	memset(&ai, 0, sizeof(ai));
+	ai.ticket = tid;
+	ai.subject = in->subject;
+	ai.customer_name = name;
+	ai.message = in->text;
+	ai.first_response_due = in->first_response_due;
+	ai.desk_name = in->desk_name ? in->desk_name : "heed";
+	hd_sbuf_init(&subject, 2048);
+	hd_sbuf_init(&body, 64 * 1024);
+	rc = hd_ack_compose(&ai, &subject, &body);
+	if (rc) {
+		rc = hd_err_set(err, rc, NULL, "the acknowledgement is too long");
+		goto out;
+	}
+	snprintf(msgid, sizeof(msgid), "<ack-%lld-%lld@heed>", (long long)tid, (long long)now);
+	s = hd_db_stmt(c,
+		       "INSERT INTO outbox (ticket_id, kind, to_addr, subject, body_text, "
+		       "message_id, next_attempt_at, created_at) "
+		       "VALUES (?1, 'ack', ?2, ?3, ?4, ?5, ?6, ?6)",
+		       err);
+	if (!s) {
+		rc = HD_EIO;
+		goto out;
+	}
+	sqlite3_bind_int64(s, 1, tid);
+	sqlite3_bind_text(s, 2, to, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, subject.buf, (int)subject.len, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, body.buf, (int)body.len, SQLITE_STATIC);
+	sqlite3_bind_text(s, 5, msgid, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 6, now);
+	if (sqlite3_step(s) != SQLITE_DONE)
+		rc = hd_db_error(c, sqlite3_errcode(c->db), err);
+	hd_db_done(s);
+	if (!rc) {
+		char due[HD_RFC3339_LEN];
+
+		rc = event_json(c, tid, &sys, "ack.queued",
+				json_pack("{s:I,s:s,s:s}", "outbox_id",
+					  (json_int_t)sqlite3_last_insert_rowid(c->db), "to", to,
+					  "first_response_due",
+					  hd_time_format(in->first_response_due, due)),
+				now, err);
+	}
+out:
+	hd_sbuf_release(&subject);
+	hd_sbuf_release(&body);
+	return rc;
+}
+
+/* ---- create ------------------------------------------------------------- */
+
+struct create_ctx {
+	const struct hd_actor *who;
+	const struct hd_ticket_new *in;
+	struct hd_idem *idem;
+	int64_t now;
+	int64_t id;
+};
+
+static int create_job(struct hd_conn *c, void *arg, struct hd_err *err)
+{
+	struct create_ctx *x = arg;
+	const struct hd_ticket_new *in = x->in;
+	struct hd_lifecycle lc = { HD_STATUS_NEW, 0, 0, 0, 0 };
+	struct hd_message_new m;
+	int64_t team = in->team_id, customer = 0, mid = 0;
+	sqlite3_stmt *s;
+	int rc;
+
+	rc = hd_idem_check(c, x->idem, &x->id, err);
+	if (rc)
+		return rc < 0 ? rc : 0;
+	if (!team && in->team_name)
+		rc = team_by_name(c, in->team_name, &team, err);
+	else if (team)
+		rc = check_team(c, team, err);
+	if (!rc && in->assignee_id)
+		rc = check_agent(c, in->assignee_id, err);
+	if (!rc)
+		rc = hd_customer_resolve(c, &in->requester, x->now, &customer, err);
+	if (rc)
+		return rc;
+
+	memset(&m, 0, sizeof(m));
+	m.author = in->created_by;
+	m.author_id = in->created_by == HD_AUTHOR_AGENT ? x->who->id : customer;
+	m.visibility = HD_VIS_PUBLIC;
+	m.text = in->text;
+	m.html = in->html;
+	m.attachments = in->attachments;
+	m.nattachments = in->nattachments;
+	rc = hd_lifecycle_on_message(&lc, m.author, m.visibility, x->now, &lc, err);
+	if (rc)
+		return rc;
+
+	s = hd_db_stmt(c,
+		       "INSERT INTO tickets (subject, status, active, priority, channel, team_id, "
+		       "assignee_id, customer_id, created_at, updated_at, first_response_due, "
+		       "first_response_at, message_count) "
+		       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10, ?11, 1)",
+		       err);
+	if (!s)
+		return HD_EIO;
+	sqlite3_bind_text(s, 1, in->subject, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, hd_status_name(lc.status), -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 3, hd_status_is_active(lc.status));
+	sqlite3_bind_text(s, 4, hd_priority_name(in->priority), -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 5, hd_channel_name(in->channel), -1, SQLITE_STATIC);
+	hd_db_bind_id(s, 6, team);
+	hd_db_bind_id(s, 7, in->assignee_id);
+	sqlite3_bind_int64(s, 8, customer);
+	sqlite3_bind_int64(s, 9, x->now);
+	if (in->created_by == HD_AUTHOR_CUSTOMER)
+		hd_db_bind_id(s, 10, in->first_response_due);
+	hd_db_bind_id(s, 11, lc.first_response_at);
+	if (sqlite3_step(s) != SQLITE_DONE)
+		rc = hd_db_error(c, sqlite3_errcode(c->db), err);
+	hd_db_done(s);
+	if (rc)
+		return rc;
+	x->id = sqlite3_last_insert_rowid(c->db);
+
+	rc = hd_message_insert(c, x->id, &m, m.author_id, x->now, &mid, err);
+	rc = rc ? rc
+		: event_json(c, x->id, x->who, "ticket.created",
+			     json_pack("{s:s,s:s,s:s,s:s,s:o,s:o,s:I,s:s,s:I}", "subject",
+				       in->subject, "status", hd_status_name(lc.status),
+				       "priority", hd_priority_name(in->priority), "channel",
+				       hd_channel_name(in->channel), "team_id", json_id(team),
+				       "assignee_id", json_id(in->assignee_id), "customer_id",
+				       (json_int_t)customer, "created_by",
+				       hd_author_name(in->created_by), "message_id",
+				       (json_int_t)mid),
+			     x->now, err);
+	if (!rc && in->created_by == HD_AUTHOR_CUSTOMER)
+		rc = queue_ack(c, in, x->id, customer, x->now, err);
+	return rc ? rc : hd_idem_save(c, x->idem, x->id, x->now, err);
+}
+
+int hd_store_ticket_create(struct hd_store *st, const struct hd_actor *who,
+			   const struct hd_ticket_new *in, struct hd_idem *idem, int64_t *id,
+			   struct hd_err *err)
+{
+	struct create_ctx x = { who, in, idem, hd_now_ms(), 0 };
+	int rc = hd_writer_run(st, create_job, &x, err);
+
+	*id = x.id;
+	return rc;
+}
+
+/* ---- get ---------------------------------------------------------------- */
+
+int hd_store_ticket_get(struct hd_store *st, int64_t id, struct hd_ticket *out,
+			struct hd_arena *a, struct hd_err *err)
+{
+	struct hd_conn *c;
+	sqlite3_stmt *s;
+	int rc = hd_db_acquire(st, &c, err), step;
+
+	if (rc)
+		return rc;
+	s = hd_db_stmt(c, "SELECT " TICKET_COLS TICKET_FROM "WHERE t.id = ?1", err);
+	if (!s) {
+		rc = HD_EIO;
+		goto out;
+	}
+	sqlite3_bind_int64(s, 1, id);
+	step = sqlite3_step(s);
+	if (step == SQLITE_ROW)
+		read_ticket(s, out, a);
+	else if (step == SQLITE_DONE)
+		rc = hd_err_set(err, HD_ENOTFOUND, NULL, "there is no ticket %lld", (long long)id);
+	else
+		rc = hd_db_error(c, step, err);
+out:
+	hd_db_done(s);
+	hd_db_release(st, c);
+	return rc;
+}
+
+/* ---- update ------------------------------------------------------------- */
+
+struct update_ctx {
+	const struct hd_actor *who;
+	int64_t id;
+	const struct hd_ticket_patch *p;
+	int64_t now;
+};
+
+static void change(json_t *before, json_t *after, const char *field, json_t *b, json_t *a)
+{
+	json_object_set_new(before, field, b);
+	json_object_set_new(after, field, a);
+}
+
+static int update_job(struct hd_conn *c, void *arg, struct hd_err *err)
+{
+	struct update_ctx *x = arg;
+	const struct hd_ticket_patch *p = x->p;
+	struct ticket_row r;
+	struct hd_lifecycle lc;
+	json_t *before = json_object(), *after = json_object();
+	sqlite3_stmt *s;
+	int rc;
+
+	rc = load_row(c, x->id, &r, err);
+	if (rc)
+		goto out;
+	if (p->if_version && p->if_version != r.version) {
+		rc = hd_err_set(err, HD_EPRECOND, "If-Match",
+				"the ticket was changed by someone else (version %lld, you had "
+				"%lld); reload it and try again",
+				(long long)r.version, (long long)p->if_version);
+		goto out;
+	}
+	lc = r.lc;
+	if (p->set_status) {
+		rc = hd_lifecycle_set_status(&r.lc, p->status, x->now, &lc, err);
+		if (rc)
+			goto out;
+		if (lc.status != r.lc.status)
+			change(before, after, "status", json_string(hd_status_name(r.lc.status)),
+			       json_string(hd_status_name(lc.status)));
+		if (lc.reopen_count != r.lc.reopen_count)
+			change(before, after, "reopen_count", json_integer(r.lc.reopen_count),
+			       json_integer(lc.reopen_count));
+	} else if (r.lc.status == HD_STATUS_CLOSED) {
+		rc = hd_err_set(err, HD_ECONFLICT, NULL, "a closed ticket cannot change");
+		goto out;
+	}
+	if (p->set_team && p->team_id != r.team_id) {
+		if (p->team_id && (rc = check_team(c, p->team_id, err)))
+			goto out;
+		change(before, after, "team_id", json_id(r.team_id), json_id(p->team_id));
+		r.team_id = p->team_id;
+	}
+	if (p->set_assignee && p->assignee_id != r.assignee_id) {
+		if (p->assignee_id && (rc = check_agent(c, p->assignee_id, err)))
+			goto out;
+		change(before, after, "assignee_id", json_id(r.assignee_id),
+		       json_id(p->assignee_id));
+		r.assignee_id = p->assignee_id;
+	}
+	if (p->set_priority && p->priority != r.priority) {
+		change(before, after, "priority", json_string(hd_priority_name(r.priority)),
+		       json_string(hd_priority_name(p->priority)));
+		r.priority = p->priority;
+	}
+	if (p->set_subject && strcmp(p->subject, r.subject) != 0)
+		change(before, after, "subject", json_string(r.subject), json_string(p->subject));
+	if (json_object_size(after) == 0)
+		goto out; /* nothing changes: no event, no new version */
+
+	s = hd_db_stmt(c,
+		       "UPDATE tickets SET team_id = ?2, assignee_id = ?3, priority = ?4, "
+		       "subject = coalesce(?5, subject) WHERE id = ?1",
+		       err);
+	if (!s) {
+		rc = HD_EIO;
+		goto out;
+	}
+	sqlite3_bind_int64(s, 1, x->id);
+	hd_db_bind_id(s, 2, r.team_id);
+	hd_db_bind_id(s, 3, r.assignee_id);
+	sqlite3_bind_text(s, 4, hd_priority_name(r.priority), -1, SQLITE_STATIC);
+	hd_db_bind_text(s, 5, p->set_subject ? p->subject : NULL);
+	if (sqlite3_step(s) != SQLITE_DONE)
+		rc = hd_db_error(c, sqlite3_errcode(c->db), err);
+	hd_db_done(s);
+	rc = rc ? rc : save_lifecycle(c, x->id, &lc, x->now, 0, err);
+	if (!rc) {
+		rc = event_json(c, x->id, x->who, "ticket.updated",
+				json_pack("{s:O,s:O}", "before", before, "after", after), x->now,
+				err);
+	}
+out:
+	json_decref(before);
+	json_decref(after);
+	return rc;
+}
+
+int hd_store_ticket_update(struct hd_store *st, const struct hd_actor *who, int64_t id,
+			   const struct hd_ticket_patch *p, struct hd_err *err)
+{
+	struct update_ctx x = { who, id, p, hd_now_ms() };
+
+	return hd_writer_run(st, update_job, &x, err);
+}
+
+/* ---- message lifecycle (used by messages.c through the store API) ------- */
+
+struct msg_ctx {
+	const struct hd_actor *who;
+	int64_t id;
+	const struct hd_message_new *in;
+	struct hd_idem *idem;
+	int64_t now;
+	int64_t mid;
+};
+
+static int message_job(struct hd_conn *c, void *arg, struct hd_err *err)
+{
+	struct msg_ctx *x = arg;
+	struct ticket_row r;
+	struct hd_lifecycle lc;
+	int64_t author_id;
+	int rc;
+
+	rc = hd_idem_check(c, x->idem, &x->mid, err);
+	if (rc)
+		return rc < 0 ? rc : 0;
+	rc = load_row(c, x->id, &r, err);
+	if (rc)
+		return rc;
+	rc = hd_lifecycle_on_message(&r.lc, x->in->author, x->in->visibility, x->now, &lc, err);
+	if (rc)
+		return rc;
+	author_id = x->in->author == HD_AUTHOR_CUSTOMER ? r.customer_id
+		    : x->in->author == HD_AUTHOR_AGENT  ? x->who->id
+							: 0;
+	rc = hd_message_insert(c, x->id, x->in, author_id, x->now, &x->mid, err);
+	rc = rc ? rc : save_lifecycle(c, x->id, &lc, x->now, 1, err);
+	rc = rc ? rc
+		: event_json(c, x->id, x->who, "message.added",
+			     json_pack("{s:I,s:s,s:s,s:I}", "message_id", (json_int_t)x->mid,
+				       "author", hd_author_name(x->in->author), "visibility",
+				       hd_visibility_name(x->in->visibility), "attachments",
+				       (json_int_t)x->in->nattachments),
+			     x->now, err);
+	if (!rc && lc.status != r.lc.status) {
+		json_t *data = json_pack("{s:{s:s},s:{s:s}}", "before", "status",
+					 hd_status_name(r.lc.status), "after", "status",
+					 hd_status_name(lc.status));
+
+		if (lc.reopen_count != r.lc.reopen_count)
+			json_object_set_new(data, "reopened", json_true());
+		rc = event_json(c, x->id, x->who, "ticket.updated", data, x->now, err);
+	}
+	return rc ? rc : hd_idem_save(c, x->idem, x->mid, x->now, err);
+}
+
+int hd_store_message_add(struct hd_store *st, const struct hd_actor *who, int64_t id,
+			 const struct hd_message_new *in, struct hd_idem *idem, int64_t *mid,
+			 struct hd_err *err)
+{
+	struct msg_ctx x = { who, id, in, idem, hd_now_ms(), 0 };
+	int rc = hd_writer_run(st, message_job, &x, err);
+
+	*mid = x.mid;
+	return rc;
+}
+
+/* ---- list --------------------------------------------------------------- */
+
+int hd_store_ticket_list(struct hd_store *st, const struct hd_ticket_filter *f,
+			 struct hd_ticket **out, size_t *n, int64_t *next, struct hd_arena *a,
+			 struct hd_err *err)
+{
+	struct hd_conn *c = NULL;
+	struct hd_sbuf sql;
+	sqlite3_stmt *s = NULL;
+	size_t cap = (size_t)f->limit;
+	int rc, step, i = 1;
+
+	*out = NULL;
+	*n = 0;
+	*next = 0;
+	hd_sbuf_init(&sql, 4096);
+	/* Only conditions that are present appear in the SQL, so each filter
+	 * combination is its own (cached) statement that can use its index. */
+	rc = hd_sbuf_adds(&sql, "SELECT " TICKET_COLS TICKET_FROM "WHERE 1");
+	if (f->has_status)
+		rc = rc ? rc : hd_sbuf_adds(&sql, " AND t.status = ?1");
+	else if (f->active_only)
+		rc = rc ? rc : hd_sbuf_adds(&sql, " AND t.active = 1");
+	if (f->team_id > 0)
+		rc = rc ? rc : hd_sbuf_adds(&sql, " AND t.team_id = ?2");
+	else if (f->team_id < 0)
+		rc = rc ? rc : hd_sbuf_adds(&sql, " AND t.team_id IS NULL");
+	if (f->assignee_id > 0)
+		rc = rc ? rc : hd_sbuf_adds(&sql, " AND t.assignee_id = ?3");
+	else if (f->assignee_id < 0)
+		rc = rc ? rc : hd_sbuf_adds(&sql, " AND t.assignee_id IS NULL");
+	if (f->customer_id)
+		rc = rc ? rc : hd_sbuf_adds(&sql, " AND t.customer_id = ?4");
+	if (f->has_priority)
+		rc = rc ? rc : hd_sbuf_adds(&sql, " AND t.priority = ?5");
+	if (f->after)
+		rc = rc ? rc : hd_sbuf_adds(&sql, " AND t.id < ?6");
+	rc = rc ? rc : hd_sbuf_adds(&sql, " ORDER BY t.id DESC LIMIT ?7");
+	if (rc) {
+		rc = hd_err_set(err, HD_ENOMEM, NULL, "query too long");
+		goto out;
+	}
+	rc = hd_db_acquire(st, &c, err);
+	if (rc)
+		goto out;
+	s = hd_db_stmt(c, sql.buf, err);
+	if (!s) {
+		rc = HD_EIO;
+		goto out;
+	}
+	(void)i;
+	if (f->has_status)
+		sqlite3_bind_text(s, 1, hd_status_name(f->status), -1, SQLITE_STATIC);
+	if (f->team_id > 0)
+		sqlite3_bind_int64(s, 2, f->team_id);
+	if (f->assignee_id > 0)
+		sqlite3_bind_int64(s, 3, f->assignee_id);
+	if (f->customer_id)
+		sqlite3_bind_int64(s, 4, f->customer_id);
+	if (f->has_priority)
+		sqlite3_bind_text(s, 5, hd_priority_name(f->priority), -1, SQLITE_STATIC);
+	if (f->after)
+		sqlite3_bind_int64(s, 6, f->after);
+	sqlite3_bind_int(s, 7, f->limit + 1);
+	*out = hd_arena_alloc(a, sizeof(**out) * cap);
+	if (!*out) {
+		rc = hd_err_set(err, HD_ENOMEM, NULL, "out of memory");
+		goto out;
+	}
+	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+		if (*n == cap) {
+			*next = (*out)[cap - 1].id;
+			break;
+		}
+		read_ticket(s, &(*out)[(*n)++], a);
+	}
+	if (step != SQLITE_ROW && step != SQLITE_DONE)
+		rc = hd_db_error(c, step, err);
+out:
+	hd_db_done(s);
+	hd_db_release(st, c);
+	hd_sbuf_release(&sql);
+	return rc;
+}

@@ -1,0 +1,343 @@
+/*
+ * store.h — the one interface between heed and its database.
+ *
+ * Everything heed keeps goes through these functions; one implementation per
+ * backend lives below (sqlite/ is the default). Rules every implementation
+ * keeps:
+ *  - Every write is one transaction together with the events it appends, so
+ *    the timeline, audit log and live updates can never disagree with the
+ *    data. Concurrent writes are grouped into one commit (group commit) and
+ *    a write returns only once it is durable.
+ *  - A write carrying an idempotency record (struct hd_idem) is done at most
+ *    once per (agent, key): a retry gets HD_OK with `replayed` set and the id
+ *    the first call produced; the same key with another body gets
+ *    HD_ECONFLICT.
+ *  - Reads may run on any thread at once; each thread gets its own
+ *    connection and prepared statements.
+ *  - Records returned through OUT parameters have their strings in the
+ *    caller's arena (`struct hd_arena *a`); nothing must be freed one by one.
+ *  - Errors: 0 or a negative HD_E* code, the reason in `err` (may be NULL).
+ */
+#ifndef HD_STORE_H
+#define HD_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store/model.h"
+#include "util/arena.h"
+#include "util/err.h"
+
+struct hd_store;
+
+struct hd_store_opts {
+	const char *data_dir;   /* holds heed.db and blobs/ */
+	int readers;            /* max read connections kept open (>= 1) */
+	int64_t cache_kib;      /* page cache per connection */
+};
+
+/* ---- lifecycle --------------------------------------------------------- */
+
+/** Open (creating if needed) the store in opts->data_dir and bring its
+ * schema up to date. The caller owns `*out` and frees it with
+ * hd_store_close(). */
+int hd_store_open(struct hd_store **out, const struct hd_store_opts *opts, struct hd_err *err);
+
+/** Stop the writer, close every connection, free the store. NULL is fine. */
+void hd_store_close(struct hd_store *st);
+
+/** The schema version the database is at, and the one this binary wants. */
+int hd_store_schema_version(struct hd_store *st, int *have, int *want);
+
+/** Cheap liveness check: runs a trivial query. */
+int hd_store_ping(struct hd_store *st, struct hd_err *err);
+
+/* ---- idempotency ------------------------------------------------------- */
+
+/** An Idempotency-Key attached to a write. `request_hash` is the hex SHA-256
+ * of method, path and body. On return `replayed` is 1 when the write was
+ * done before and this call only returned its result. */
+struct hd_idem {
+	const char *key;        /* NULL: no idempotency */
+	int64_t agent_id;
+	const char *request_hash;
+	int replayed;
+};
+
+/* ---- tickets ----------------------------------------------------------- */
+
+struct hd_requester {
+	int64_t customer_id;  /* 0: find or create by identity below */
+	enum hd_idkind kind;  /* when customer_id == 0 */
+	const char *value;    /* normalised identity value */
+	const char *name;     /* display name for a new customer; may be NULL */
+};
+
+struct hd_attachment_new {
+	const char *filename;
+	const char *content_type;
+	int64_t size;
+	const char *sha256; /* blob already written with hd_store_blob_put */
+};
+
+struct hd_ticket_new {
+	const char *subject;
+	struct hd_requester requester;
+	enum hd_author created_by; /* customer: acknowledgement sent; agent: none */
+	enum hd_priority priority;
+	enum hd_channel channel;
+	int64_t team_id;      /* 0: none */
+	const char *team_name;/* alternative to team_id; NULL: none */
+	int64_t assignee_id;  /* 0: none */
+	const char *text;     /* first message */
+	const char *html;     /* may be NULL */
+	const struct hd_attachment_new *attachments;
+	size_t nattachments;
+	int64_t first_response_due; /* promised in the acknowledgement */
+	const char *desk_name;      /* signs the acknowledgement */
+};
+
+/** Create a ticket, its first message, the customer if new, the events and
+ * (for customer-created tickets) the acknowledgement in the outbox — all in
+ * one transaction. `*id` receives the ticket number. */
+int hd_store_ticket_create(struct hd_store *st, const struct hd_actor *who,
+			   const struct hd_ticket_new *in, struct hd_idem *idem, int64_t *id,
+			   struct hd_err *err);
+
+/** Load ticket `id` into `*out`. HD_ENOTFOUND when there is none. */
+int hd_store_ticket_get(struct hd_store *st, int64_t id, struct hd_ticket *out,
+			struct hd_arena *a, struct hd_err *err);
+
+/** What to change in a ticket; a field is changed only when its `set_` flag
+ * is on. An id of 0 with its flag on clears the team or assignee. */
+struct hd_ticket_patch {
+	int set_subject, set_status, set_priority, set_team, set_assignee;
+	const char *subject;
+	enum hd_status status;
+	enum hd_priority priority;
+	int64_t team_id;
+	int64_t assignee_id;
+	int64_t if_version; /* 0: unconditional; else HD_EPRECOND unless equal */
+};
+
+/** Apply `p` to ticket `id` with one "ticket.updated" event listing each
+ * changed field's before and after. Status moves follow domain/lifecycle. */
+int hd_store_ticket_update(struct hd_store *st, const struct hd_actor *who, int64_t id,
+			   const struct hd_ticket_patch *p, struct hd_err *err);
+
+struct hd_ticket_filter {
+	int has_status;
+	enum hd_status status;
+	int active_only;      /* status in new/open/pending/on_hold */
+	int64_t team_id;      /* 0: any; -1: no team */
+	int64_t assignee_id;  /* 0: any; -1: unassigned */
+	int64_t customer_id;  /* 0: any */
+	int has_priority;
+	enum hd_priority priority;
+	int64_t after;        /* cursor: tickets with id < after (newest first); 0: start */
+	int limit;            /* 1..200 */
+};
+
+/** Tickets matching `f`, newest first. `*out` is an arena array of `*n`;
+ * `*next` is the cursor for the next page or 0 when this is the last. */
+int hd_store_ticket_list(struct hd_store *st, const struct hd_ticket_filter *f,
+			 struct hd_ticket **out, size_t *n, int64_t *next, struct hd_arena *a,
+			 struct hd_err *err);
+
+/* ---- messages ---------------------------------------------------------- */
+
+struct hd_message_new {
+	enum hd_author author;
+	int64_t author_id; /* agent id, or 0: the ticket's customer */
+	enum hd_visibility visibility;
+	const char *text;
+	const char *html;
+	const char *source_id;
+	const struct hd_attachment_new *attachments;
+	size_t nattachments;
+};
+
+/** Add a message to ticket `id`, updating the ticket's lifecycle (a customer
+ * reply reopens a solved ticket, the first public agent reply is the first
+ * response) with events. `*mid` receives the message id. */
+int hd_store_message_add(struct hd_store *st, const struct hd_actor *who, int64_t id,
+			 const struct hd_message_new *in, struct hd_idem *idem, int64_t *mid,
+			 struct hd_err *err);
+
+/** Messages of ticket `id` oldest first, with their attachments; internal
+ * notes only when `internal` is on. Cursor: messages with id > after. */
+int hd_store_message_list(struct hd_store *st, int64_t id, int internal, int64_t after,
+			  int limit, struct hd_message **out, size_t *n, int64_t *next,
+			  struct hd_arena *a, struct hd_err *err);
+
+/** One message by id. */
+int hd_store_message_get(struct hd_store *st, int64_t mid, struct hd_message *out,
+			 struct hd_arena *a, struct hd_err *err);
+
+/** Attachment metadata by id. */
+int hd_store_attachment_get(struct hd_store *st, int64_t aid, struct hd_attachment *out,
+			    struct hd_arena *a, struct hd_err *err);
+
+/* ---- blobs (content-addressed files under data_dir/blobs) ------------- */
+
+/** Write `data` durably as a blob (fsync'd before return); its SHA-256 hex
+ * goes to `sha256` (65 bytes). Writing the same content twice is a no-op. */
+int hd_store_blob_put(struct hd_store *st, const void *data, size_t len, char *sha256,
+		      struct hd_err *err);
+
+/** The path of blob `sha256` into `path` (`len` bytes). HD_EINVAL for a
+ * malformed hash. */
+int hd_store_blob_path(struct hd_store *st, const char *sha256, char *path, size_t len);
+
+/* ---- events ------------------------------------------------------------ */
+
+/** Events of ticket `id`, oldest first; cursor: events with id > after. */
+int hd_store_event_list(struct hd_store *st, int64_t id, int64_t after, int limit,
+			struct hd_event **out, size_t *n, int64_t *next, struct hd_arena *a,
+			struct hd_err *err);
+
+/* ---- customers --------------------------------------------------------- */
+
+struct hd_identity_new {
+	enum hd_idkind kind;
+	const char *value; /* normalised */
+};
+
+struct hd_customer_new {
+	const char *name;
+	int64_t organization_id;
+	const char *notes;
+	const struct hd_identity_new *identities;
+	size_t nidentities;
+};
+
+/** Create a customer with its identities. HD_ECONFLICT when an identity
+ * already belongs to someone. */
+int hd_store_customer_create(struct hd_store *st, const struct hd_actor *who,
+			     const struct hd_customer_new *in, struct hd_idem *idem, int64_t *id,
+			     struct hd_err *err);
+
+int hd_store_customer_get(struct hd_store *st, int64_t id, struct hd_customer *out,
+			  struct hd_arena *a, struct hd_err *err);
+
+struct hd_customer_patch {
+	int set_name, set_organization, set_notes;
+	const char *name;
+	int64_t organization_id;
+	const char *notes;
+};
+
+int hd_store_customer_update(struct hd_store *st, const struct hd_actor *who, int64_t id,
+			     const struct hd_customer_patch *p, struct hd_err *err);
+
+/** Customers, newest first. `q` (may be NULL) matches an identity value
+ * exactly (after normalisation by the caller, given as `q_identity`) or a
+ * name/identity prefix. Cursor: id < after. */
+int hd_store_customer_list(struct hd_store *st, const char *q, int64_t after, int limit,
+			   struct hd_customer **out, size_t *n, int64_t *next, struct hd_arena *a,
+			   struct hd_err *err);
+
+/** Add an identity to customer `id`; `*iid` receives its id. HD_ECONFLICT
+ * when it belongs to a customer already. */
+int hd_store_identity_add(struct hd_store *st, const struct hd_actor *who, int64_t id,
+			  const struct hd_identity_new *in, struct hd_idem *idem, int64_t *iid,
+			  struct hd_err *err);
+
+/** Remove identity `iid` of customer `id`. */
+int hd_store_identity_remove(struct hd_store *st, const struct hd_actor *who, int64_t id,
+			     int64_t iid, struct hd_err *err);
+
+/* ---- organizations ----------------------------------------------------- */
+
+int hd_store_org_create(struct hd_store *st, const char *name, const char *domain,
+			struct hd_idem *idem, int64_t *id, struct hd_err *err);
+int hd_store_org_get(struct hd_store *st, int64_t id, struct hd_organization *out,
+		     struct hd_arena *a, struct hd_err *err);
+int hd_store_org_list(struct hd_store *st, struct hd_organization **out, size_t *n,
+		      struct hd_arena *a, struct hd_err *err);
+
+/* ---- teams and agents -------------------------------------------------- */
+
+int hd_store_team_create(struct hd_store *st, const char *name, struct hd_idem *idem,
+			 int64_t *id, struct hd_err *err);
+int hd_store_team_get(struct hd_store *st, int64_t id, struct hd_team *out, struct hd_arena *a,
+		      struct hd_err *err);
+/** Team by exact name; HD_ENOTFOUND when none. */
+int hd_store_team_find(struct hd_store *st, const char *name, int64_t *id, struct hd_err *err);
+int hd_store_team_list(struct hd_store *st, struct hd_team **out, size_t *n, struct hd_arena *a,
+		       struct hd_err *err);
+int hd_store_team_rename(struct hd_store *st, int64_t id, const char *name, struct hd_err *err);
+/** Replace the team's members by `ids[0..n)`. */
+int hd_store_team_set_members(struct hd_store *st, int64_t id, const int64_t *ids, size_t n,
+			      struct hd_err *err);
+
+struct hd_agent_new {
+	const char *name;
+	const char *email; /* normalised */
+	enum hd_role role;
+	const char *password_hash; /* argon2id string; may be NULL (no password sign-in) */
+};
+
+int hd_store_agent_create(struct hd_store *st, const struct hd_agent_new *in,
+			  struct hd_idem *idem, int64_t *id, struct hd_err *err);
+int hd_store_agent_get(struct hd_store *st, int64_t id, struct hd_agent *out, struct hd_arena *a,
+		       struct hd_err *err);
+int hd_store_agent_list(struct hd_store *st, struct hd_agent **out, size_t *n, struct hd_arena *a,
+			struct hd_err *err);
+
+struct hd_agent_patch {
+	int set_name, set_role, set_active, set_password;
+	const char *name;
+	enum hd_role role;
+	int active;
+	const char *password_hash;
+};
+
+int hd_store_agent_update(struct hd_store *st, int64_t id, const struct hd_agent_patch *p,
+			  struct hd_err *err);
+
+/** The password hash of the active agent with `email`, and its id. */
+int hd_store_agent_password(struct hd_store *st, const char *email, int64_t *id, char **hash,
+			    struct hd_arena *a, struct hd_err *err);
+
+/* ---- API tokens -------------------------------------------------------- */
+
+/** Store the SHA-256 `token_hash` of a new token for agent `agent_id`. */
+int hd_store_token_create(struct hd_store *st, int64_t agent_id, const char *name,
+			  const char *token_hash, int64_t *id, struct hd_err *err);
+
+/** The active agent a token hash belongs to. HD_EUNAUTH when none. */
+int hd_store_token_lookup(struct hd_store *st, const char *token_hash, struct hd_actor *who,
+			  struct hd_err *err);
+
+/* ---- outbox ------------------------------------------------------------ */
+
+/** Outbox items, oldest first; `ticket_id` 0 for all. */
+int hd_store_outbox_list(struct hd_store *st, int64_t ticket_id, int64_t after, int limit,
+			 struct hd_outbox_item **out, size_t *n, int64_t *next, struct hd_arena *a,
+			 struct hd_err *err);
+
+/* ---- search ------------------------------------------------------------ */
+
+/** Full-text search over subjects and message text; `fts` is an FTS5
+ * expression built by domain/search_query. Best first. Internal notes are
+ * searched only when `internal` is on. */
+int hd_store_search(struct hd_store *st, const char *fts, int internal, int limit,
+		    struct hd_search_hit **out, size_t *n, struct hd_arena *a, struct hd_err *err);
+
+/* ---- bulk seeding (benchmarks and demos) ------------------------------- */
+
+struct hd_seed_opts {
+	int64_t tickets;
+	int messages_per_ticket;
+	int64_t customers;
+	int teams;
+	void (*progress)(int64_t done, int64_t total, void *ctx);
+	void *progress_ctx;
+};
+
+/** Insert synthetic teams, customers, tickets and messages in large
+ * transactions, reporting progress. */
+int hd_store_seed(struct hd_store *st, const struct hd_seed_opts *o, struct hd_err *err);
+
+#endif

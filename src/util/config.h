@@ -1,0 +1,48 @@
+/*
+ * config.h — heed's settings: defaults, then the data directory's
+ * heed.conf, then HEED_* environment variables, then command-line flags
+ * (each later source wins).
+ *
+ * heed.conf is lines of `key = value`; '#' starts a comment; blank lines are
+ * ignored; values may be quoted with "". An unknown key or a bad value is an
+ * error naming the line, never silently ignored.
+ */
+#ifndef HD_CONFIG_H
+#define HD_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/err.h"
+
+struct hd_config {
+	char listen[128];              /* host:port, e.g. 127.0.0.1:8080 */
+	int workers;                   /* HTTP worker threads */
+	int readers;                   /* database reader connections kept open */
+	int64_t cache_kib;             /* SQLite page cache per connection */
+	char desk_name[128];           /* signs mail to customers */
+	int64_t first_response_minutes;/* promised in acknowledgements */
+	int64_t max_body_bytes;        /* cap on any request body */
+	int64_t max_attachment_bytes;  /* cap on one attachment */
+	char public_url[256];          /* how customers reach heed */
+};
+
+/** Fill `c` with the defaults. */
+void hd_config_defaults(struct hd_config *c);
+
+/** Set `key` to the text `value`. HD_EINVAL for an unknown key or bad value. */
+int hd_config_set(struct hd_config *c, const char *key, const char *value, struct hd_err *err);
+
+/** Apply the heed.conf text `text[0..len)`. Pure; `err` names the line. */
+int hd_config_parse(struct hd_config *c, const char *text, size_t len, struct hd_err *err);
+
+/** Read and apply the file at `path`; a missing file is not an error. */
+int hd_config_load(struct hd_config *c, const char *path, struct hd_err *err);
+
+/** Apply HEED_LISTEN, HEED_WORKERS, ... from the environment. */
+int hd_config_env(struct hd_config *c, struct hd_err *err);
+
+/** Write the settings as heed.conf text into `out` (`len` bytes). */
+void hd_config_format(const struct hd_config *c, char *out, size_t len);
+
+#endif
