@@ -1,0 +1,61 @@
+# heed — the two commands are `make run` and `make test` (see README.md).
+#
+#   make build   release build in build/ (build/heed)
+#   make run     build, create heed-data/ with a demo team once, serve on :8080
+#   make test    ASan+UBSan build, unit tests, end-to-end tests, fuzz smoke;
+#                the last line is "N passed, N failed"
+#   make fuzz    run every fuzzer for FUZZ_SECONDS (default 60) each
+#   make bench   seed 1M tickets / 5M messages and measure (see bench/README.md)
+
+BUILD       ?= build
+ASAN_BUILD  ?= build-asan
+FUZZ_BUILD  ?= build-fuzz
+DATA        ?= heed-data
+LISTEN      ?= 127.0.0.1:8080
+FUZZ_SECONDS ?= 60
+
+.PHONY: all deps build asan fuzz-build run test fuzz bench clean node_modules
+
+all: build
+
+deps:
+	@scripts/install-deps.sh
+
+node_modules: package-lock.json
+	@if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then \
+		npm ci --no-audit --no-fund --loglevel=error; fi
+
+$(BUILD)/build.ninja:
+	meson setup $(BUILD) --buildtype=release -Db_ndebug=false
+
+build: deps $(BUILD)/build.ninja
+	@ninja -C $(BUILD)
+
+$(ASAN_BUILD)/build.ninja:
+	meson setup $(ASAN_BUILD) --buildtype=debug -Db_sanitize=address,undefined \
+		-Db_lundef=false -Dc_args=-fno-sanitize-recover=all -Dtests=true
+
+asan: deps $(ASAN_BUILD)/build.ninja
+	@ninja -C $(ASAN_BUILD)
+
+$(FUZZ_BUILD)/build.ninja:
+	CC=clang meson setup $(FUZZ_BUILD) --buildtype=debug -Db_sanitize=address,undefined \
+		-Db_lundef=false -Dfuzz=true
+
+fuzz-build: deps $(FUZZ_BUILD)/build.ninja
+	@ninja -C $(FUZZ_BUILD)
+
+run: build
+	@scripts/run-demo.sh $(BUILD)/heed $(DATA) $(LISTEN)
+
+test: asan fuzz-build node_modules
+	@node tests/run.mjs --build $(ASAN_BUILD) --fuzz-build $(FUZZ_BUILD)
+
+fuzz: fuzz-build
+	@tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
+
+bench: build
+	@bench/run.sh $(BUILD)/heed
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)
