@@ -64,7 +64,7 @@ static int demo(struct hd_store *st, int64_t admin, struct hd_err *err)
 	struct hd_actor who = { HD_AUTHOR_AGENT, admin, HD_ROLE_ADMIN };
 	struct hd_agent_new an;
 	char pw[32], hash[HD_PWHASH_LEN];
-	int64_t support, billing, alice, bob, id;
+	int64_t support = 0, billing = 0, alice = 0, bob = 0, id;
 	int64_t members[1];
 	int rc;
 

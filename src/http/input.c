@@ -18,9 +18,9 @@ int hd_in_id(const char *s, const char *field, int64_t *out, struct hd_err *err)
 	int64_t v = 0;
 	int n = 0;
 
-	for (; s[n] >= '0' && s[n] <= '9' && n < 19; n++)
+	for (; s[n] >= '0' && s[n] <= '9' && n < 18; n++)
 		v = v * 10 + (s[n] - '0');
-	if (!n || s[n] || n > 18 || v <= 0)
+	if (!n || s[n] || v <= 0) /* a 19th digit is left in s[n]: too long */
 		return hd_err_set(err, HD_EINVAL, field, "%s must be a positive whole number", field);
 	*out = v;
 	return 0;

@@ -67,12 +67,12 @@ static int match(const char *pattern, const char *path, int64_t *ids)
 			int64_t v = 0;
 			int digits = 0;
 
-			while (*path >= '0' && *path <= '9' && digits < 19) {
+			while (*path >= '0' && *path <= '9' && digits < 18) {
 				v = v * 10 + (*path - '0');
 				path++;
 				digits++;
 			}
-			if (!digits || digits > 18 || v <= 0 || nid == 3)
+			if (!digits || (*path >= '0' && *path <= '9') || v <= 0 || nid == 3)
 				return 0;
 			ids[nid++] = v;
 			pattern++;

@@ -153,7 +153,8 @@ static void completed_cb(void *cls, struct MHD_Connection *conn, void **con_cls,
 	*con_cls = NULL;
 }
 
-static void log_cb(void *cls, const char *fmt, va_list ap)
+__attribute__((format(printf, 2, 0))) static void log_cb(void *cls, const char *fmt,
+							     va_list ap)
 {
 	fputs("heed: http: ", stderr);
 	vfprintf(stderr, fmt, ap);
