@@ -16,9 +16,9 @@ void hd_config_defaults(struct hd_config *c)
 {
 	memset(c, 0, sizeof(*c));
 	snprintf(c->listen, sizeof(c->listen), "127.0.0.1:8080");
-	c->workers = 16;
-	c->readers = 16;
-	c->cache_kib = 2048;
+	c->workers = 64;
+	c->readers = 64;
+	c->cache_kib = 1024;
 	snprintf(c->desk_name, sizeof(c->desk_name), "heed support");
 	c->first_response_minutes = 8 * 60;
 	c->max_body_bytes = 32ll << 20;
@@ -64,7 +64,7 @@ static int listen_value(const char *v, char *out, size_t len, struct hd_err *err
 
 int hd_config_set(struct hd_config *c, const char *key, const char *value, struct hd_err *err)
 {
-	int64_t n;
+	int64_t n = 0;
 	int rc;
 
 	if (!strcmp(key, "listen"))

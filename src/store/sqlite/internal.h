@@ -44,6 +44,12 @@ struct hd_writer {
 	int running;
 	struct hd_conn *conn;
 	uint64_t commits, jobs; /* statistics */
+	/* background checkpoints (see writer.c) */
+	pthread_t ckpt_thread;
+	pthread_cond_t ckpt_wake;
+	int ckpt_running;
+	int checkpoint_wanted;
+	struct hd_conn *ckpt;
 };
 
 struct hd_store {

@@ -9,6 +9,11 @@
  * commits at once (no artificial delay). A job that fails rolls back to its
  * savepoint and does not disturb the others in its batch.
  *
+ * Checkpoints (copying the WAL back into the database file) are not done by
+ * the writer: automatic checkpoints are off and a checkpointer thread runs a
+ * PASSIVE checkpoint on its own connection whenever the WAL has grown past
+ * CHECKPOINT_PAGES, so commits never wait for one.
+ *
  * Must never: return from hd_writer_run before the job's commit is durable,
  * or report success for a job whose batch failed to commit.
  */
@@ -19,6 +24,7 @@
 #include "util/banned.h"
 
 #define WRITER_MAX_BATCH 512
+#define CHECKPOINT_PAGES 4000
 
 struct hd_wjob {
 	hd_wfn fn;
@@ -29,32 +35,45 @@ struct hd_wjob {
 	struct hd_wjob *next;
 };
 
+/* Run one of the transaction-control statements (cached, no parsing). */
+static int control(struct hd_conn *c, const char *sql, struct hd_err *err)
+{
+	sqlite3_stmt *s = hd_db_stmt(c, sql, err);
+	int rc;
+
+	if (!s)
+		return HD_EIO;
+	rc = sqlite3_step(s);
+	hd_db_done(s);
+	return rc == SQLITE_DONE ? 0 : hd_db_error(c, rc, err);
+}
+
 static void run_batch(struct hd_writer *w, struct hd_wjob *jobs)
 {
 	struct hd_conn *c = w->conn;
 	struct hd_wjob *j;
 	int rc;
 
-	rc = hd_db_exec(c, "BEGIN IMMEDIATE", NULL);
+	rc = control(c, "BEGIN IMMEDIATE", NULL);
 	for (j = jobs; j; j = j->next) {
 		if (rc) {
 			j->rc = hd_err_set(&j->err, HD_EBUSY, NULL,
 					   "the database is busy; try again");
 			continue;
 		}
-		if (hd_db_exec(c, "SAVEPOINT job", &j->err)) {
+		if (control(c, "SAVEPOINT job", &j->err)) {
 			j->rc = HD_EIO;
 			continue;
 		}
 		j->rc = j->fn(c, j->ctx, &j->err);
 		if (j->rc)
-			hd_db_exec(c, "ROLLBACK TO job", NULL);
-		hd_db_exec(c, "RELEASE job", NULL);
+			control(c, "ROLLBACK TO job", NULL);
+		control(c, "RELEASE job", NULL);
 	}
 	if (rc)
 		return;
-	if (hd_db_exec(c, "COMMIT", NULL)) {
-		hd_db_exec(c, "ROLLBACK", NULL);
+	if (control(c, "COMMIT", NULL)) {
+		control(c, "ROLLBACK", NULL);
 		for (j = jobs; j; j = j->next)
 			if (!j->rc)
 				j->rc = hd_err_set(&j->err, HD_EIO, NULL,
@@ -100,6 +119,40 @@ static void *writer_main(void *arg)
 	return NULL;
 }
 
+/* The WAL hook runs after each commit on the writer connection: wake the
+ * checkpointer when the WAL is long. */
+static int wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
+{
+	struct hd_writer *w = arg;
+
+	if (pages >= CHECKPOINT_PAGES) {
+		pthread_mutex_lock(&w->mu);
+		w->checkpoint_wanted = 1;
+		pthread_cond_signal(&w->ckpt_wake);
+		pthread_mutex_unlock(&w->mu);
+	}
+	return SQLITE_OK;
+}
+
+static void *checkpointer_main(void *arg)
+{
+	struct hd_writer *w = arg;
+
+	pthread_mutex_lock(&w->mu);
+	for (;;) {
+		while (!w->checkpoint_wanted && !w->stop)
+			pthread_cond_wait(&w->ckpt_wake, &w->mu);
+		if (w->stop)
+			break;
+		w->checkpoint_wanted = 0;
+		pthread_mutex_unlock(&w->mu);
+		sqlite3_wal_checkpoint_v2(w->ckpt->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+		pthread_mutex_lock(&w->mu);
+	}
+	pthread_mutex_unlock(&w->mu);
+	return NULL;
+}
+
 int hd_writer_start(struct hd_store *st, struct hd_err *err)
 {
 	struct hd_writer *w = &st->writer;
@@ -113,11 +166,18 @@ int hd_writer_start(struct hd_store *st, struct hd_err *err)
 	if (rc)
 		return rc;
 	rc = hd_schema_migrate(w->conn, err);
+	rc = rc ? rc : hd_db_connect(st, 1, &w->ckpt, err);
+	rc = rc ? rc : hd_db_exec(w->conn, "PRAGMA wal_autocheckpoint=0", err);
 	if (rc)
 		return rc;
+	pthread_cond_init(&w->ckpt_wake, NULL);
+	sqlite3_wal_hook(w->conn->db, wal_hook, w);
 	if (pthread_create(&w->thread, NULL, writer_main, w) != 0)
 		return hd_err_set(err, HD_EIO, NULL, "cannot start the writer thread");
 	w->running = 1;
+	if (pthread_create(&w->ckpt_thread, NULL, checkpointer_main, w) != 0)
+		return hd_err_set(err, HD_EIO, NULL, "cannot start the checkpoint thread");
+	w->ckpt_running = 1;
 	return 0;
 }
 
@@ -129,10 +189,17 @@ void hd_writer_stop(struct hd_store *st)
 		pthread_mutex_lock(&w->mu);
 		w->stop = 1;
 		pthread_cond_signal(&w->wake);
+		pthread_cond_signal(&w->ckpt_wake);
 		pthread_mutex_unlock(&w->mu);
 		pthread_join(w->thread, NULL);
 		w->running = 0;
+		if (w->ckpt_running)
+			pthread_join(w->ckpt_thread, NULL);
+		w->ckpt_running = 0;
+		pthread_cond_destroy(&w->ckpt_wake);
 	}
+	hd_db_disconnect(w->ckpt);
+	w->ckpt = NULL;
 	if (w->conn) {
 		/* Leave a clean database: fold the WAL back into the main file. */
 		hd_db_exec(w->conn, "PRAGMA wal_checkpoint(TRUNCATE)", NULL);
