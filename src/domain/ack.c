@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "domain/ack.h"
+#include "util/timeutil.h"
 #include "util/banned.h"
 
 #define ACK_QUOTE_MAX 4000
@@ -17,7 +18,7 @@ void hd_ack_format_due(int64_t ms, char *out, size_t outlen)
 	static const char *const months[] = { "January", "February", "March",     "April",
 					      "May",     "June",     "July",      "August",
 					      "September", "October", "November", "December" };
-	time_t t = (time_t)(ms / 1000);
+	time_t t = (time_t)hd_ms_floor_sec(ms);
 	struct tm tm;
 
 	if (!gmtime_r(&t, &tm)) {

@@ -13,6 +13,12 @@
 
 #define HD_RFC3339_LEN 32
 
+/** Whole seconds of `ms`, rounded down (also before 1970). */
+static inline int64_t hd_ms_floor_sec(int64_t ms)
+{
+	return ms >= 0 ? ms / 1000 : -((-ms + 999) / 1000);
+}
+
 /** The current wall-clock time in ms. Shell code only. */
 int64_t hd_now_ms(void);
 
