@@ -72,17 +72,9 @@ int hd_customer_resolve(struct hd_conn *c, const struct hd_requester *r, int64_t
 	int rc = 0, found = 0;
 
 	if (r->customer_id) {
-		s = hd_db_stmt(c, "SELECT 1 FROM customers WHERE id = ?1", err);
-		if (!s)
-			return HD_EIO;
-		sqlite3_bind_int64(s, 1, r->customer_id);
-		if (sqlite3_step(s) == SQLITE_ROW)
-			*customer_id = r->customer_id;
-		else
-			rc = hd_err_set(err, HD_EINVAL, "requester.customer_id",
-					"there is no customer %lld", (long long)r->customer_id);
-		hd_db_done(s);
-		return rc;
+		*customer_id = r->customer_id;
+		return hd_db_require(c, "SELECT 1 FROM customers WHERE id = ?1", r->customer_id,
+				     HD_EINVAL, "requester.customer_id", "customer", err);
 	}
 	s = hd_db_stmt(c, "SELECT customer_id FROM identities WHERE kind = ?1 AND value = ?2", err);
 	if (!s)
@@ -130,20 +122,12 @@ static int customer_create_job(struct hd_conn *c, void *arg, struct hd_err *err)
 
 	if (rc)
 		return rc < 0 ? rc : 0;
-	if (x->in->organization_id) {
-		sqlite3_stmt *s = hd_db_stmt(c, "SELECT 1 FROM organizations WHERE id = ?1", err);
-
-		if (!s)
-			return HD_EIO;
-		sqlite3_bind_int64(s, 1, x->in->organization_id);
-		if (sqlite3_step(s) != SQLITE_ROW)
-			rc = hd_err_set(err, HD_EINVAL, "organization_id",
-					"there is no organization %lld",
-					(long long)x->in->organization_id);
-		hd_db_done(s);
-		if (rc)
-			return rc;
-	}
+	if (x->in->organization_id)
+		rc = hd_db_require(c, "SELECT 1 FROM organizations WHERE id = ?1",
+				   x->in->organization_id, HD_EINVAL, "organization_id",
+				   "organization", err);
+	if (rc)
+		return rc;
 	rc = insert_customer(c, x->in->name, x->in->organization_id, x->in->notes, x->now, &x->id,
 			     err);
 	for (size_t i = 0; i < x->in->nidentities && !rc; i++)
@@ -169,8 +153,10 @@ int hd_store_customer_create(struct hd_store *st, const struct hd_actor *who,
 	"SELECT c.id, c.name, c.organization_id, o.name, c.notes, c.created_at, c.updated_at " \
 	"FROM customers c LEFT JOIN organizations o ON o.id = c.organization_id "
 
-static void read_customer(sqlite3_stmt *s, struct hd_customer *cu, struct hd_arena *a)
+static void read_customer(sqlite3_stmt *s, void *item, struct hd_arena *a)
 {
+	struct hd_customer *cu = item;
+
 	cu->id = sqlite3_column_int64(s, 0);
 	cu->name = hd_db_text(s, 1, a);
 	cu->organization_id = sqlite3_column_int64(s, 2);
@@ -180,43 +166,35 @@ static void read_customer(sqlite3_stmt *s, struct hd_customer *cu, struct hd_are
 	cu->updated_at = sqlite3_column_int64(s, 6);
 }
 
-static int load_identities(struct hd_conn *c, struct hd_customer *cu, struct hd_arena *a,
-			   struct hd_err *err)
+static void read_identity(sqlite3_stmt *s, void *item, struct hd_arena *a)
 {
-	sqlite3_stmt *s = hd_db_stmt(c,
-				     "SELECT id, kind, value, created_at FROM identities "
-				     "WHERE customer_id = ?1 ORDER BY id",
-				     err);
-	size_t cap = 0;
+	struct hd_identity *id = item;
+
+	id->id = sqlite3_column_int64(s, 0);
+	id->customer_id = sqlite3_column_int64(s, 1);
+	id->kind = hd_idkind_parse((const char *)sqlite3_column_text(s, 2));
+	id->value = hd_db_text(s, 3, a);
+	id->created_at = sqlite3_column_int64(s, 4);
+}
+
+/* Fill the identities of cs[0..n). */
+static int load_identities(struct hd_conn *c, struct hd_customer *cs, size_t n,
+			   struct hd_arena *a, struct hd_err *err)
+{
 	int rc = 0;
 
-	if (!s)
-		return HD_EIO;
-	sqlite3_bind_int64(s, 1, cu->id);
-	while (sqlite3_step(s) == SQLITE_ROW) {
-		struct hd_identity *id;
+	for (size_t i = 0; i < n && !rc; i++) {
+		sqlite3_stmt *s = hd_db_stmt(c,
+					     "SELECT id, customer_id, kind, value, created_at "
+					     "FROM identities WHERE customer_id = ?1 ORDER BY id",
+					     err);
 
-		if (cu->nidentities == cap) {
-			struct hd_identity *n;
-
-			cap = cap ? cap * 2 : 4;
-			n = hd_arena_alloc(a, sizeof(*n) * cap);
-			if (!n) {
-				rc = hd_err_set(err, HD_ENOMEM, NULL, "out of memory");
-				break;
-			}
-			if (cu->nidentities)
-				memcpy(n, cu->identities, sizeof(*n) * cu->nidentities);
-			cu->identities = n;
-		}
-		id = &cu->identities[cu->nidentities++];
-		id->id = sqlite3_column_int64(s, 0);
-		id->customer_id = cu->id;
-		id->kind = hd_idkind_parse((const char *)sqlite3_column_text(s, 1));
-		id->value = hd_db_text(s, 2, a);
-		id->created_at = sqlite3_column_int64(s, 3);
+		if (!s)
+			return HD_EIO;
+		sqlite3_bind_int64(s, 1, cs[i].id);
+		rc = hd_db_collect(c, s, sizeof(struct hd_identity), 0, read_identity,
+				   (void **)&cs[i].identities, &cs[i].nidentities, NULL, a, err);
 	}
-	hd_db_done(s);
 	return rc;
 }
 
@@ -225,7 +203,7 @@ int hd_store_customer_get(struct hd_store *st, int64_t id, struct hd_customer *o
 {
 	struct hd_conn *c;
 	sqlite3_stmt *s;
-	int rc = hd_db_acquire(st, &c, err), step;
+	int rc = hd_db_acquire(st, &c, err);
 
 	if (rc)
 		return rc;
@@ -233,22 +211,11 @@ int hd_store_customer_get(struct hd_store *st, int64_t id, struct hd_customer *o
 	s = hd_db_stmt(c, CUSTOMER_SELECT "WHERE c.id = ?1", err);
 	if (!s) {
 		rc = HD_EIO;
-		goto out;
+	} else {
+		sqlite3_bind_int64(s, 1, id);
+		rc = hd_db_get(c, s, read_customer, out, a, "customer", id, err);
+		rc = rc ? rc : load_identities(c, out, 1, a, err);
 	}
-	sqlite3_bind_int64(s, 1, id);
-	step = sqlite3_step(s);
-	if (step == SQLITE_ROW)
-		read_customer(s, out, a);
-	else if (step == SQLITE_DONE)
-		rc = hd_err_set(err, HD_ENOTFOUND, NULL, "there is no customer %lld",
-				(long long)id);
-	else
-		rc = hd_db_error(c, step, err);
-	hd_db_done(s);
-	s = NULL;
-	if (!rc)
-		rc = load_identities(c, out, a, err);
-out:
 	hd_db_release(st, c);
 	return rc;
 }
@@ -309,8 +276,7 @@ int hd_store_customer_list(struct hd_store *st, const char *q, int64_t after, in
 {
 	struct hd_conn *c;
 	sqlite3_stmt *s;
-	size_t cap = (size_t)limit;
-	int rc = hd_db_acquire(st, &c, err), step;
+	int rc = hd_db_acquire(st, &c, err);
 
 	*out = NULL;
 	*n = 0;
@@ -334,11 +300,6 @@ int hd_store_customer_list(struct hd_store *st, const char *q, int64_t after, in
 		rc = HD_EIO;
 		goto out;
 	}
-	*out = hd_arena_alloc(a, sizeof(**out) * cap);
-	if (!*out) {
-		rc = hd_err_set(err, HD_ENOMEM, NULL, "out of memory");
-		goto out;
-	}
 	if (q) {
 		char like[512];
 		size_t o = 0;
@@ -354,18 +315,9 @@ int hd_store_customer_list(struct hd_store *st, const char *q, int64_t after, in
 	}
 	sqlite3_bind_int64(s, 3, after);
 	sqlite3_bind_int(s, 4, limit + 1);
-	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
-		if (*n == cap) {
-			*next = (*out)[cap - 1].id;
-			break;
-		}
-		read_customer(s, &(*out)[(*n)++], a);
-	}
-	if (step != SQLITE_ROW && step != SQLITE_DONE)
-		rc = hd_db_error(c, step, err);
-	hd_db_done(s);
-	for (size_t i = 0; i < *n && !rc; i++)
-		rc = load_identities(c, &(*out)[i], a, err);
+	rc = hd_db_collect(c, s, sizeof(**out), limit, read_customer, (void **)out, n, next, a,
+			   err);
+	rc = rc ? rc : load_identities(c, *out, *n, a, err);
 out:
 	hd_db_release(st, c);
 	return rc;
@@ -382,16 +334,8 @@ struct idadd_ctx {
 
 static int customer_exists(struct hd_conn *c, int64_t id, struct hd_err *err)
 {
-	sqlite3_stmt *s = hd_db_stmt(c, "SELECT 1 FROM customers WHERE id = ?1", err);
-	int rc = 0;
-
-	if (!s)
-		return HD_EIO;
-	sqlite3_bind_int64(s, 1, id);
-	if (sqlite3_step(s) != SQLITE_ROW)
-		rc = hd_err_set(err, HD_ENOTFOUND, NULL, "there is no customer %lld", (long long)id);
-	hd_db_done(s);
-	return rc;
+	return hd_db_require(c, "SELECT 1 FROM customers WHERE id = ?1", id, HD_ENOTFOUND, NULL,
+			     "customer", err);
 }
 
 static int identity_add_job(struct hd_conn *c, void *arg, struct hd_err *err)
@@ -501,55 +445,24 @@ int hd_store_org_create(struct hd_store *st, const char *name, const char *domai
 	return rc;
 }
 
+static void read_org(sqlite3_stmt *s, void *item, struct hd_arena *a)
+{
+	struct hd_organization *o = item;
+
+	o->id = sqlite3_column_int64(s, 0);
+	o->name = hd_db_text(s, 1, a);
+	o->domain = hd_db_text(s, 2, a);
+	o->created_at = sqlite3_column_int64(s, 3);
+}
+
+/* All organizations (id 0) or the one with `id`. */
 static int org_query(struct hd_store *st, int64_t id, struct hd_organization **out, size_t *n,
 		     struct hd_arena *a, struct hd_err *err)
 {
-	struct hd_conn *c;
-	sqlite3_stmt *s;
-	size_t cap = 0;
-	int rc = hd_db_acquire(st, &c, err), step;
-
-	*out = NULL;
-	*n = 0;
-	if (rc)
-		return rc;
-	s = hd_db_stmt(c,
-		       "SELECT id, name, domain, created_at FROM organizations "
-		       "WHERE ?1 = 0 OR id = ?1 ORDER BY name",
-		       err);
-	if (!s) {
-		rc = HD_EIO;
-		goto out;
-	}
-	sqlite3_bind_int64(s, 1, id);
-	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
-		struct hd_organization *o;
-
-		if (*n == cap) {
-			struct hd_organization *nw;
-
-			cap = cap ? cap * 2 : 16;
-			nw = hd_arena_alloc(a, sizeof(*nw) * cap);
-			if (!nw) {
-				rc = hd_err_set(err, HD_ENOMEM, NULL, "out of memory");
-				break;
-			}
-			if (*n)
-				memcpy(nw, *out, sizeof(*nw) * *n);
-			*out = nw;
-		}
-		o = &(*out)[(*n)++];
-		o->id = sqlite3_column_int64(s, 0);
-		o->name = hd_db_text(s, 1, a);
-		o->domain = hd_db_text(s, 2, a);
-		o->created_at = sqlite3_column_int64(s, 3);
-	}
-	if (!rc && step != SQLITE_ROW && step != SQLITE_DONE)
-		rc = hd_db_error(c, step, err);
-	hd_db_done(s);
-out:
-	hd_db_release(st, c);
-	return rc;
+	return hd_db_query_id(st,
+			      "SELECT id, name, domain, created_at FROM organizations "
+			      "WHERE ?1 = 0 OR id = ?1 ORDER BY name",
+			      id, sizeof(**out), read_org, (void **)out, n, a, err);
 }
 
 int hd_store_org_get(struct hd_store *st, int64_t id, struct hd_organization *out,

@@ -162,6 +162,111 @@ const char *hd_db_text(sqlite3_stmt *st, int col, struct hd_arena *a)
 	return hd_arena_strndup(a, (const char *)s, (size_t)sqlite3_column_bytes(st, col));
 }
 
+int hd_db_collect(struct hd_conn *c, sqlite3_stmt *s, size_t size, int limit, hd_row_fn read,
+		  void **out, size_t *n, int64_t *next, struct hd_arena *a, struct hd_err *err)
+{
+	size_t cap = limit > 0 ? (size_t)limit : 16;
+	int64_t last = 0;
+	int step, rc = 0;
+
+	*n = 0;
+	if (next)
+		*next = 0;
+	*out = hd_arena_alloc(a, size * cap);
+	if (!*out) {
+		rc = hd_err_set(err, HD_ENOMEM, NULL, "out of memory");
+		goto out;
+	}
+	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+		if (limit > 0 && *n == (size_t)limit) {
+			if (next)
+				*next = last;
+			break;
+		}
+		if (*n == cap) {
+			void *grown = hd_arena_alloc(a, size * cap * 2);
+
+			if (!grown) {
+				rc = hd_err_set(err, HD_ENOMEM, NULL, "out of memory");
+				goto out;
+			}
+			memcpy(grown, *out, size * cap);
+			*out = grown;
+			cap *= 2;
+		}
+		read(s, (char *)*out + size * *n, a);
+		last = sqlite3_column_int64(s, 0);
+		(*n)++;
+	}
+	if (step != SQLITE_ROW && step != SQLITE_DONE)
+		rc = hd_db_error(c, step, err);
+out:
+	hd_db_done(s);
+	return rc;
+}
+
+int hd_db_query_id(struct hd_store *st, const char *sql, int64_t id, size_t size,
+		   hd_row_fn read, void **out, size_t *n, struct hd_arena *a, struct hd_err *err)
+{
+	struct hd_conn *c;
+	sqlite3_stmt *s;
+	int rc = hd_db_acquire(st, &c, err);
+
+	*out = NULL;
+	*n = 0;
+	if (rc)
+		return rc;
+	s = hd_db_stmt(c, sql, err);
+	if (!s) {
+		rc = HD_EIO;
+	} else {
+		sqlite3_bind_int64(s, 1, id);
+		rc = hd_db_collect(c, s, size, 0, read, out, n, NULL, a, err);
+	}
+	hd_db_release(st, c);
+	return rc;
+}
+
+int hd_db_get(struct hd_conn *c, sqlite3_stmt *s, hd_row_fn read, void *item,
+	      struct hd_arena *a, const char *what, int64_t id, struct hd_err *err)
+{
+	int step = sqlite3_step(s), rc = 0;
+
+	if (step == SQLITE_ROW)
+		read(s, item, a);
+	else if (step == SQLITE_DONE)
+		rc = hd_err_set(err, HD_ENOTFOUND, NULL, "there is no %s %lld", what, (long long)id);
+	else
+		rc = hd_db_error(c, step, err);
+	hd_db_done(s);
+	return rc;
+}
+
+int hd_db_exists(struct hd_conn *c, const char *sql, int64_t id, struct hd_err *err)
+{
+	sqlite3_stmt *s = hd_db_stmt(c, sql, err);
+	int step;
+
+	if (!s)
+		return HD_EIO;
+	sqlite3_bind_int64(s, 1, id);
+	step = sqlite3_step(s);
+	hd_db_done(s);
+	if (step == SQLITE_ROW)
+		return 1;
+	return step == SQLITE_DONE ? 0 : hd_db_error(c, step, err);
+}
+
+int hd_db_require(struct hd_conn *c, const char *sql, int64_t id, int code, const char *field,
+		  const char *what, struct hd_err *err)
+{
+	int rc = hd_db_exists(c, sql, id, err);
+
+	if (rc < 0)
+		return rc;
+	return rc ? 0 : hd_err_set(err, code, field, "there is no %s %lld", what, (long long)id);
+}
+
 int hd_db_bind_id(sqlite3_stmt *st, int idx, int64_t id)
 {
 	return id ? sqlite3_bind_int64(st, idx, id) : sqlite3_bind_null(st, idx);

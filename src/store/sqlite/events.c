@@ -30,33 +30,39 @@ int hd_event_append(struct hd_conn *c, int64_t ticket_id, const struct hd_actor 
 	return rc;
 }
 
+static void read_event(sqlite3_stmt *s, void *item, struct hd_arena *a)
+{
+	struct hd_event *e = item;
+
+	e->id = sqlite3_column_int64(s, 0);
+	e->ticket_id = sqlite3_column_int64(s, 1);
+	e->actor_kind = hd_author_parse((const char *)sqlite3_column_text(s, 2));
+	e->actor_id = sqlite3_column_int64(s, 3);
+	e->type = hd_db_text(s, 4, a);
+	e->data = hd_db_text(s, 5, a);
+	e->at = sqlite3_column_int64(s, 6);
+	e->actor_name = hd_db_text(s, 7, a);
+}
+
 int hd_store_event_list(struct hd_store *st, int64_t id, int64_t after, int limit,
 			struct hd_event **out, size_t *n, int64_t *next, struct hd_arena *a,
 			struct hd_err *err)
 {
 	struct hd_conn *c;
-	sqlite3_stmt *s = NULL;
-	int rc = hd_db_acquire(st, &c, err), step;
-	size_t cap = (size_t)limit;
+	sqlite3_stmt *s;
+	int rc = hd_db_acquire(st, &c, err);
 
 	*out = NULL;
 	*n = 0;
 	*next = 0;
 	if (rc)
 		return rc;
-	s = hd_db_stmt(c, "SELECT 1 FROM tickets WHERE id = ?1", err);
-	if (!s) {
-		rc = HD_EIO;
+	rc = hd_db_require(c, "SELECT 1 FROM tickets WHERE id = ?1", id, HD_ENOTFOUND, NULL,
+			   "ticket", err);
+	if (rc)
 		goto out;
-	}
-	sqlite3_bind_int64(s, 1, id);
-	if (sqlite3_step(s) != SQLITE_ROW) {
-		rc = hd_err_set(err, HD_ENOTFOUND, NULL, "there is no ticket %lld", (long long)id);
-		goto out;
-	}
-	hd_db_done(s);
 	s = hd_db_stmt(c,
-		       "SELECT e.id, e.actor_kind, e.actor_id, e.type, e.data, e.at, "
+		       "SELECT e.id, e.ticket_id, e.actor_kind, e.actor_id, e.type, e.data, e.at, "
 		       "  CASE e.actor_kind WHEN 'agent' THEN (SELECT name FROM agents WHERE id = "
 		       "  e.actor_id) WHEN 'customer' THEN (SELECT name FROM customers WHERE id = "
 		       "  e.actor_id) END "
@@ -66,35 +72,11 @@ int hd_store_event_list(struct hd_store *st, int64_t id, int64_t after, int limi
 		rc = HD_EIO;
 		goto out;
 	}
-	*out = hd_arena_alloc(a, sizeof(**out) * cap);
-	if (!*out) {
-		rc = hd_err_set(err, HD_ENOMEM, NULL, "out of memory");
-		goto out;
-	}
 	sqlite3_bind_int64(s, 1, id);
 	sqlite3_bind_int64(s, 2, after);
 	sqlite3_bind_int(s, 3, limit + 1);
-	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
-		struct hd_event *e;
-
-		if (*n == cap) {
-			*next = (*out)[cap - 1].id;
-			break;
-		}
-		e = &(*out)[(*n)++];
-		e->id = sqlite3_column_int64(s, 0);
-		e->ticket_id = id;
-		e->actor_kind = hd_author_parse((const char *)sqlite3_column_text(s, 1));
-		e->actor_id = sqlite3_column_int64(s, 2);
-		e->type = hd_db_text(s, 3, a);
-		e->data = hd_db_text(s, 4, a);
-		e->at = sqlite3_column_int64(s, 5);
-		e->actor_name = hd_db_text(s, 6, a);
-	}
-	if (step != SQLITE_ROW && step != SQLITE_DONE)
-		rc = hd_db_error(c, step, err);
+	rc = hd_db_collect(c, s, sizeof(**out), limit, read_event, (void **)out, n, next, a, err);
 out:
-	hd_db_done(s);
 	hd_db_release(st, c);
 	return rc;
 }

@@ -92,6 +92,38 @@ int hd_db_exec(struct hd_conn *c, const char *sql, struct hd_err *err);
 /** Column text copied into the arena; NULL stays NULL. */
 const char *hd_db_text(sqlite3_stmt *st, int col, struct hd_arena *a);
 
+/** Reads the current row of a statement into one record (in the arena). */
+typedef void (*hd_row_fn)(sqlite3_stmt *s, void *item, struct hd_arena *a);
+
+/** Step the bound statement `s` and read every row with `read` into an
+ * arena array of `size`-byte records (`*out`, `*n`). With `limit` > 0 the
+ * statement must ask for limit + 1 rows: at most `limit` are kept, and if
+ * there was one more, `*next` (may be NULL) is column 0 of the last kept
+ * row — the cursor for the next page; otherwise 0. With `limit` <= 0 every
+ * row is kept. Resets `s`. */
+int hd_db_collect(struct hd_conn *c, sqlite3_stmt *s, size_t size, int limit, hd_row_fn read,
+		  void **out, size_t *n, int64_t *next, struct hd_arena *a, struct hd_err *err);
+
+/** On a reader connection: run `sql` with `?1` bound to `id` and collect
+ * every row (see hd_db_collect). For "all of them (id 0) or this one". */
+int hd_db_query_id(struct hd_store *st, const char *sql, int64_t id, size_t size,
+		   hd_row_fn read, void **out, size_t *n, struct hd_arena *a, struct hd_err *err);
+
+/** Step the bound statement `s` once: a row is read into `item`; no row is
+ * HD_ENOTFOUND "there is no <what> <id>". Resets `s`. */
+int hd_db_get(struct hd_conn *c, sqlite3_stmt *s, hd_row_fn read, void *item,
+	      struct hd_arena *a, const char *what, int64_t id, struct hd_err *err);
+
+/** 1 when `sql` (one `?1` parameter) returns a row for `id`, 0 when it
+ * returns none, a negative HD_E* code on error. */
+int hd_db_exists(struct hd_conn *c, const char *sql, int64_t id, struct hd_err *err);
+
+/** 0 when `sql` returns a row for `id`; otherwise `code` (HD_ENOTFOUND for
+ * the resource in the path, HD_EINVAL for an id given in the body) with
+ * "there is no <what> <id>" naming `field`. */
+int hd_db_require(struct hd_conn *c, const char *sql, int64_t id, int code, const char *field,
+		  const char *what, struct hd_err *err);
+
 /** Bind helpers: bind NULL for 0 ids / NULL strings. */
 int hd_db_bind_id(sqlite3_stmt *st, int idx, int64_t id);
 int hd_db_bind_text(sqlite3_stmt *st, int idx, const char *s);

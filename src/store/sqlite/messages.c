@@ -63,8 +63,10 @@ int hd_message_insert(struct hd_conn *c, int64_t ticket_id, const struct hd_mess
 	"m.author_id) WHEN 'customer' THEN (SELECT name FROM customers WHERE id = "           \
 	"m.author_id) ELSE 'heed' END "
 
-static void read_message(sqlite3_stmt *s, struct hd_message *m, struct hd_arena *a)
+static void read_message(sqlite3_stmt *s, void *item, struct hd_arena *a)
 {
+	struct hd_message *m = item;
+
 	m->id = sqlite3_column_int64(s, 0);
 	m->ticket_id = sqlite3_column_int64(s, 1);
 	m->author = hd_author_parse((const char *)sqlite3_column_text(s, 2));
@@ -77,8 +79,10 @@ static void read_message(sqlite3_stmt *s, struct hd_message *m, struct hd_arena 
 	m->author_name = hd_db_text(s, 9, a);
 }
 
-static void read_attachment(sqlite3_stmt *s, struct hd_attachment *at, struct hd_arena *a)
+static void read_attachment(sqlite3_stmt *s, void *item, struct hd_arena *a)
 {
+	struct hd_attachment *at = item;
+
 	at->id = sqlite3_column_int64(s, 0);
 	at->message_id = sqlite3_column_int64(s, 1);
 	at->filename = hd_db_text(s, 2, a);
@@ -94,36 +98,19 @@ static void read_attachment(sqlite3_stmt *s, struct hd_attachment *at, struct hd
 static int load_attachments(struct hd_conn *c, struct hd_message *msgs, size_t n,
 			    struct hd_arena *a, struct hd_err *err)
 {
-	sqlite3_stmt *s = hd_db_stmt(c, ATTACHMENT_SELECT "WHERE message_id = ?1 ORDER BY id",
-				     err);
 	int rc = 0;
 
-	if (!s)
-		return HD_EIO;
 	for (size_t i = 0; i < n && !rc; i++) {
-		size_t cap = 0;
+		sqlite3_stmt *s = hd_db_stmt(
+			c, ATTACHMENT_SELECT "WHERE message_id = ?1 ORDER BY id", err);
 
-		sqlite3_reset(s);
+		if (!s)
+			return HD_EIO;
 		sqlite3_bind_int64(s, 1, msgs[i].id);
-		while (sqlite3_step(s) == SQLITE_ROW) {
-			if (msgs[i].nattachments == cap) {
-				struct hd_attachment *na;
-
-				cap = cap ? cap * 2 : 4;
-				na = hd_arena_alloc(a, sizeof(*na) * cap);
-				if (!na) {
-					rc = hd_err_set(err, HD_ENOMEM, NULL, "out of memory");
-					break;
-				}
-				if (msgs[i].nattachments)
-					memcpy(na, msgs[i].attachments,
-					       sizeof(*na) * msgs[i].nattachments);
-				msgs[i].attachments = na;
-			}
-			read_attachment(s, &msgs[i].attachments[msgs[i].nattachments++], a);
-		}
+		rc = hd_db_collect(c, s, sizeof(struct hd_attachment), 0, read_attachment,
+				   (void **)&msgs[i].attachments, &msgs[i].nattachments, NULL, a,
+				   err);
 	}
-	hd_db_done(s);
 	return rc;
 }
 
@@ -132,26 +119,18 @@ int hd_store_message_list(struct hd_store *st, int64_t id, int internal, int64_t
 			  struct hd_arena *a, struct hd_err *err)
 {
 	struct hd_conn *c;
-	sqlite3_stmt *s = NULL;
-	size_t cap = (size_t)limit;
-	int rc = hd_db_acquire(st, &c, err), step;
+	sqlite3_stmt *s;
+	int rc = hd_db_acquire(st, &c, err);
 
 	*out = NULL;
 	*n = 0;
 	*next = 0;
 	if (rc)
 		return rc;
-	s = hd_db_stmt(c, "SELECT 1 FROM tickets WHERE id = ?1", err);
-	if (!s) {
-		rc = HD_EIO;
+	rc = hd_db_require(c, "SELECT 1 FROM tickets WHERE id = ?1", id, HD_ENOTFOUND, NULL,
+			   "ticket", err);
+	if (rc)
 		goto out;
-	}
-	sqlite3_bind_int64(s, 1, id);
-	if (sqlite3_step(s) != SQLITE_ROW) {
-		rc = hd_err_set(err, HD_ENOTFOUND, NULL, "there is no ticket %lld", (long long)id);
-		goto out;
-	}
-	hd_db_done(s);
 	s = hd_db_stmt(c,
 		       "SELECT " MESSAGE_COLS "FROM messages m WHERE m.ticket_id = ?1 AND m.id > ?2 "
 		       "AND (?3 OR m.visibility = 'public') ORDER BY m.id LIMIT ?4",
@@ -160,30 +139,14 @@ int hd_store_message_list(struct hd_store *st, int64_t id, int internal, int64_t
 		rc = HD_EIO;
 		goto out;
 	}
-	*out = hd_arena_alloc(a, sizeof(**out) * cap);
-	if (!*out) {
-		rc = hd_err_set(err, HD_ENOMEM, NULL, "out of memory");
-		goto out;
-	}
 	sqlite3_bind_int64(s, 1, id);
 	sqlite3_bind_int64(s, 2, after);
 	sqlite3_bind_int(s, 3, internal);
 	sqlite3_bind_int(s, 4, limit + 1);
-	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
-		if (*n == cap) {
-			*next = (*out)[cap - 1].id;
-			break;
-		}
-		read_message(s, &(*out)[(*n)++], a);
-	}
-	if (step != SQLITE_ROW && step != SQLITE_DONE)
-		rc = hd_db_error(c, step, err);
-	hd_db_done(s);
-	s = NULL;
-	if (!rc)
-		rc = load_attachments(c, *out, *n, a, err);
+	rc = hd_db_collect(c, s, sizeof(**out), limit, read_message, (void **)out, n, next, a,
+			   err);
+	rc = rc ? rc : load_attachments(c, *out, *n, a, err);
 out:
-	hd_db_done(s);
 	hd_db_release(st, c);
 	return rc;
 }
@@ -193,30 +156,19 @@ int hd_store_message_get(struct hd_store *st, int64_t mid, struct hd_message *ou
 {
 	struct hd_conn *c;
 	sqlite3_stmt *s;
-	int rc = hd_db_acquire(st, &c, err), step;
+	int rc = hd_db_acquire(st, &c, err);
 
 	if (rc)
 		return rc;
+	memset(out, 0, sizeof(*out));
 	s = hd_db_stmt(c, "SELECT " MESSAGE_COLS "FROM messages m WHERE m.id = ?1", err);
 	if (!s) {
 		rc = HD_EIO;
-		goto out;
+	} else {
+		sqlite3_bind_int64(s, 1, mid);
+		rc = hd_db_get(c, s, read_message, out, a, "message", mid, err);
+		rc = rc ? rc : load_attachments(c, out, 1, a, err);
 	}
-	sqlite3_bind_int64(s, 1, mid);
-	step = sqlite3_step(s);
-	if (step == SQLITE_ROW)
-		read_message(s, out, a);
-	else if (step == SQLITE_DONE)
-		rc = hd_err_set(err, HD_ENOTFOUND, NULL, "there is no message %lld",
-				(long long)mid);
-	else
-		rc = hd_db_error(c, step, err);
-	hd_db_done(s);
-	s = NULL;
-	if (!rc)
-		rc = load_attachments(c, out, 1, a, err);
-out:
-	hd_db_done(s);
 	hd_db_release(st, c);
 	return rc;
 }
@@ -226,26 +178,17 @@ int hd_store_attachment_get(struct hd_store *st, int64_t aid, struct hd_attachme
 {
 	struct hd_conn *c;
 	sqlite3_stmt *s;
-	int rc = hd_db_acquire(st, &c, err), step;
+	int rc = hd_db_acquire(st, &c, err);
 
 	if (rc)
 		return rc;
 	s = hd_db_stmt(c, ATTACHMENT_SELECT "WHERE id = ?1", err);
 	if (!s) {
 		rc = HD_EIO;
-		goto out;
+	} else {
+		sqlite3_bind_int64(s, 1, aid);
+		rc = hd_db_get(c, s, read_attachment, out, a, "attachment", aid, err);
 	}
-	sqlite3_bind_int64(s, 1, aid);
-	step = sqlite3_step(s);
-	if (step == SQLITE_ROW)
-		read_attachment(s, out, a);
-	else if (step == SQLITE_DONE)
-		rc = hd_err_set(err, HD_ENOTFOUND, NULL, "there is no attachment %lld",
-				(long long)aid);
-	else
-		rc = hd_db_error(c, step, err);
-out:
-	hd_db_done(s);
 	hd_db_release(st, c);
 	return rc;
 }

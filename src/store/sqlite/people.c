@@ -1,48 +1,35 @@
 /*
  * people.c — teams, agents, team membership and API tokens.
  */
+#include <stddef.h>
 #include <string.h>
 
 #include "store/sqlite/internal.h"
 #include "util/timeutil.h"
 #include "util/banned.h"
 
-/* Grow an arena array of `size`-byte elements holding `n` to fit one more. */
-static void *grow(struct hd_arena *a, void *arr, size_t n, size_t *cap, size_t size)
+static void read_id(sqlite3_stmt *s, void *item, struct hd_arena *a)
 {
-	void *nw;
-
-	if (n < *cap)
-		return arr;
-	*cap = *cap ? *cap * 2 : 8;
-	nw = hd_arena_alloc(a, size * *cap);
-	if (nw && n)
-		memcpy(nw, arr, size * n);
-	return nw;
+	*(int64_t *)item = sqlite3_column_int64(s, 0);
 }
 
-/* Collect the single int64 column of `sql` bound to `id` into an arena array. */
-static int id_column(struct hd_conn *c, const char *sql, int64_t id, int64_t **out, size_t *n,
-		     struct hd_arena *a, struct hd_err *err)
+_Static_assert(offsetof(struct hd_team, id) == 0, "load_ids reads the id at offset 0");
+_Static_assert(offsetof(struct hd_agent, id) == 0, "load_ids reads the id at offset 0");
+
+/* For each of n records of `size` bytes, collect the ids `sql` gives for
+ * the record's id (an int64 at offset 0) into the int64 array and count at
+ * offsets `arr` and `cnt`. */
+static int load_ids(struct hd_store *st, const char *sql, void *items, size_t n, size_t size,
+		    size_t arr, size_t cnt, struct hd_arena *a, struct hd_err *err)
 {
-	sqlite3_stmt *s = hd_db_stmt(c, sql, err);
-	size_t cap = 0;
 	int rc = 0;
 
-	*out = NULL;
-	*n = 0;
-	if (!s)
-		return HD_EIO;
-	sqlite3_bind_int64(s, 1, id);
-	while (sqlite3_step(s) == SQLITE_ROW) {
-		*out = grow(a, *out, *n, &cap, sizeof(**out));
-		if (!*out) {
-			rc = hd_err_set(err, HD_ENOMEM, NULL, "out of memory");
-			break;
-		}
-		(*out)[(*n)++] = sqlite3_column_int64(s, 0);
+	for (size_t i = 0; i < n && !rc; i++) {
+		char *item = (char *)items + i * size;
+
+		rc = hd_db_query_id(st, sql, *(int64_t *)item, sizeof(int64_t), read_id,
+				    (void **)(item + arr), (size_t *)(item + cnt), a, err);
 	}
-	hd_db_done(s);
 	return rc;
 }
 
@@ -90,49 +77,30 @@ int hd_store_team_create(struct hd_store *st, const char *name, struct hd_idem *
 	return rc;
 }
 
+static void read_team(sqlite3_stmt *s, void *item, struct hd_arena *a)
+{
+	struct hd_team *t = item;
+
+	t->id = sqlite3_column_int64(s, 0);
+	t->name = hd_db_text(s, 1, a);
+	t->created_at = sqlite3_column_int64(s, 2);
+}
+
+/* All teams (id 0) or the one with `id`, with their members. */
 static int team_query(struct hd_store *st, int64_t id, struct hd_team **out, size_t *n,
 		      struct hd_arena *a, struct hd_err *err)
 {
-	struct hd_conn *c;
-	sqlite3_stmt *s;
-	size_t cap = 0;
-	int rc = hd_db_acquire(st, &c, err);
+	int rc = hd_db_query_id(st,
+				"SELECT id, name, created_at FROM teams WHERE ?1 = 0 OR id = ?1 "
+				"ORDER BY name",
+				id, sizeof(**out), read_team, (void **)out, n, a, err);
 
-	*out = NULL;
-	*n = 0;
-	if (rc)
-		return rc;
-	s = hd_db_stmt(c,
-		       "SELECT id, name, created_at FROM teams WHERE ?1 = 0 OR id = ?1 "
-		       "ORDER BY name",
-		       err);
-	if (!s) {
-		rc = HD_EIO;
-		goto out;
-	}
-	sqlite3_bind_int64(s, 1, id);
-	while (sqlite3_step(s) == SQLITE_ROW) {
-		struct hd_team *t;
-
-		*out = grow(a, *out, *n, &cap, sizeof(**out));
-		if (!*out) {
-			rc = hd_err_set(err, HD_ENOMEM, NULL, "out of memory");
-			break;
-		}
-		t = &(*out)[(*n)++];
-		t->id = sqlite3_column_int64(s, 0);
-		t->name = hd_db_text(s, 1, a);
-		t->created_at = sqlite3_column_int64(s, 2);
-	}
-	hd_db_done(s);
-	for (size_t i = 0; i < *n && !rc; i++)
-		rc = id_column(c,
-			       "SELECT agent_id FROM team_members WHERE team_id = ?1 "
-			       "ORDER BY agent_id",
-			       (*out)[i].id, &(*out)[i].member_ids, &(*out)[i].nmembers, a, err);
-out:
-	hd_db_release(st, c);
-	return rc;
+	return rc ? rc
+		  : load_ids(st,
+			     "SELECT agent_id FROM team_members WHERE team_id = ?1 "
+			     "ORDER BY agent_id",
+			     *out, *n, sizeof(**out), offsetof(struct hd_team, member_ids),
+			     offsetof(struct hd_team, nmembers), a, err);
 }
 
 int hd_store_team_get(struct hd_store *st, int64_t id, struct hd_team *out, struct hd_arena *a,
@@ -211,15 +179,10 @@ int hd_store_team_rename(struct hd_store *st, int64_t id, const char *name, stru
 static int team_members_job(struct hd_conn *c, void *arg, struct hd_err *err)
 {
 	struct team_ctx *x = arg;
-	sqlite3_stmt *s = hd_db_stmt(c, "SELECT 1 FROM teams WHERE id = ?1", err);
-	int rc = 0;
+	sqlite3_stmt *s;
+	int rc = hd_db_require(c, "SELECT 1 FROM teams WHERE id = ?1", x->id, HD_ENOTFOUND, NULL,
+			       "team", err);
 
-	if (!s)
-		return HD_EIO;
-	sqlite3_bind_int64(s, 1, x->id);
-	if (sqlite3_step(s) != SQLITE_ROW)
-		rc = hd_err_set(err, HD_ENOTFOUND, NULL, "there is no team %lld", (long long)x->id);
-	hd_db_done(s);
 	if (rc)
 		return rc;
 	s = hd_db_stmt(c, "DELETE FROM team_members WHERE team_id = ?1", err);
@@ -315,52 +278,33 @@ int hd_store_agent_create(struct hd_store *st, const struct hd_agent_new *in,
 	return rc;
 }
 
+static void read_agent(sqlite3_stmt *s, void *item, struct hd_arena *a)
+{
+	struct hd_agent *ag = item;
+
+	ag->id = sqlite3_column_int64(s, 0);
+	ag->name = hd_db_text(s, 1, a);
+	ag->email = hd_db_text(s, 2, a);
+	ag->role = hd_role_parse((const char *)sqlite3_column_text(s, 3));
+	ag->active = sqlite3_column_int(s, 4);
+	ag->created_at = sqlite3_column_int64(s, 5);
+}
+
+/* All agents (id 0) or the one with `id`, with their teams. */
 static int agent_query(struct hd_store *st, int64_t id, struct hd_agent **out, size_t *n,
 		       struct hd_arena *a, struct hd_err *err)
 {
-	struct hd_conn *c;
-	sqlite3_stmt *s;
-	size_t cap = 0;
-	int rc = hd_db_acquire(st, &c, err);
+	int rc = hd_db_query_id(st,
+				"SELECT id, name, email, role, active, created_at FROM agents "
+				"WHERE ?1 = 0 OR id = ?1 ORDER BY name",
+				id, sizeof(**out), read_agent, (void **)out, n, a, err);
 
-	*out = NULL;
-	*n = 0;
-	if (rc)
-		return rc;
-	s = hd_db_stmt(c,
-		       "SELECT id, name, email, role, active, created_at FROM agents "
-		       "WHERE ?1 = 0 OR id = ?1 ORDER BY name",
-		       err);
-	if (!s) {
-		rc = HD_EIO;
-		goto out;
-	}
-	sqlite3_bind_int64(s, 1, id);
-	while (sqlite3_step(s) == SQLITE_ROW) {
-		struct hd_agent *ag;
-
-		*out = grow(a, *out, *n, &cap, sizeof(**out));
-		if (!*out) {
-			rc = hd_err_set(err, HD_ENOMEM, NULL, "out of memory");
-			break;
-		}
-		ag = &(*out)[(*n)++];
-		ag->id = sqlite3_column_int64(s, 0);
-		ag->name = hd_db_text(s, 1, a);
-		ag->email = hd_db_text(s, 2, a);
-		ag->role = hd_role_parse((const char *)sqlite3_column_text(s, 3));
-		ag->active = sqlite3_column_int(s, 4);
-		ag->created_at = sqlite3_column_int64(s, 5);
-	}
-	hd_db_done(s);
-	for (size_t i = 0; i < *n && !rc; i++)
-		rc = id_column(c,
-			       "SELECT team_id FROM team_members WHERE agent_id = ?1 "
-			       "ORDER BY team_id",
-			       (*out)[i].id, &(*out)[i].team_ids, &(*out)[i].nteams, a, err);
-out:
-	hd_db_release(st, c);
-	return rc;
+	return rc ? rc
+		  : load_ids(st,
+			     "SELECT team_id FROM team_members WHERE agent_id = ?1 "
+			     "ORDER BY team_id",
+			     *out, *n, sizeof(**out), offsetof(struct hd_agent, team_ids),
+			     offsetof(struct hd_agent, nteams), a, err);
 }
 
 int hd_store_agent_get(struct hd_store *st, int64_t id, struct hd_agent *out, struct hd_arena *a,

@@ -25,12 +25,25 @@
 	" ORDER BY f.rank LIMIT ?3)"                                                           \
 	" ORDER BY rnk LIMIT ?3"
 
+static void read_hit(sqlite3_stmt *s, void *item, struct hd_arena *a)
+{
+	struct hd_search_hit *h = item;
+
+	h->ticket_id = sqlite3_column_int64(s, 0);
+	h->subject = hd_db_text(s, 1, a);
+	h->status = hd_status_parse((const char *)sqlite3_column_text(s, 2));
+	h->message_id = sqlite3_column_int64(s, 3);
+	h->snippet = hd_db_text(s, 4, a);
+	h->rank = sqlite3_column_double(s, 5);
+}
+
 int hd_store_search(struct hd_store *st, const char *fts, int internal, int limit,
 		    struct hd_search_hit **out, size_t *n, struct hd_arena *a, struct hd_err *err)
 {
 	struct hd_conn *c;
 	sqlite3_stmt *s;
-	int rc = hd_db_acquire(st, &c, err), step;
+	struct hd_err e = { 0 };
+	int rc = hd_db_acquire(st, &c, err);
 
 	*out = NULL;
 	*n = 0;
@@ -39,31 +52,18 @@ int hd_store_search(struct hd_store *st, const char *fts, int internal, int limi
 	s = hd_db_stmt(c, SEARCH_SQL, err);
 	if (!s) {
 		rc = HD_EIO;
-		goto out;
+	} else {
+		sqlite3_bind_text(s, 1, fts, -1, SQLITE_STATIC);
+		sqlite3_bind_int(s, 2, internal);
+		sqlite3_bind_int(s, 3, limit);
+		rc = hd_db_collect(c, s, sizeof(**out), limit, read_hit, (void **)out, n, NULL, a,
+				   &e);
+		if (rc == HD_EIO) /* FTS5 refused the expression */
+			rc = hd_err_set(err, HD_EINVAL, "q", "the search query cannot be run: %s",
+					e.msg);
+		else if (rc)
+			rc = hd_err_set(err, rc, e.field, "%s", e.msg);
 	}
-	*out = hd_arena_alloc(a, sizeof(**out) * (size_t)limit);
-	if (!*out) {
-		rc = hd_err_set(err, HD_ENOMEM, NULL, "out of memory");
-		goto out;
-	}
-	sqlite3_bind_text(s, 1, fts, -1, SQLITE_STATIC);
-	sqlite3_bind_int(s, 2, internal);
-	sqlite3_bind_int(s, 3, limit);
-	while ((step = sqlite3_step(s)) == SQLITE_ROW && *n < (size_t)limit) {
-		struct hd_search_hit *h = &(*out)[(*n)++];
-
-		h->ticket_id = sqlite3_column_int64(s, 0);
-		h->subject = hd_db_text(s, 1, a);
-		h->status = hd_status_parse((const char *)sqlite3_column_text(s, 2));
-		h->message_id = sqlite3_column_int64(s, 3);
-		h->snippet = hd_db_text(s, 4, a);
-		h->rank = sqlite3_column_double(s, 5);
-	}
-	if (step != SQLITE_ROW && step != SQLITE_DONE)
-		rc = hd_err_set(err, HD_EINVAL, "q", "the search query cannot be run: %s",
-				sqlite3_errmsg(c->db));
-out:
-	hd_db_done(s);
 	hd_db_release(st, c);
 	return rc;
 }

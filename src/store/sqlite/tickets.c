@@ -26,8 +26,10 @@
 	"LEFT JOIN agents ag ON ag.id = t.assignee_id "                                        \
 	"LEFT JOIN customers cu ON cu.id = t.customer_id "
 
-static void read_ticket(sqlite3_stmt *s, struct hd_ticket *t, struct hd_arena *a)
+static void read_ticket(sqlite3_stmt *s, void *item, struct hd_arena *a)
 {
+	struct hd_ticket *t = item;
+
 	t->id = sqlite3_column_int64(s, 0);
 	t->subject = hd_db_text(s, 1, a);
 	t->lc.status = hd_status_parse((const char *)sqlite3_column_text(s, 2));
@@ -143,30 +145,16 @@ static json_t *json_id(int64_t id)
 	return id ? json_integer(id) : json_null();
 }
 
-static int check_exists(struct hd_conn *c, const char *sql, int64_t id, const char *field,
-			const char *what, struct hd_err *err)
-{
-	sqlite3_stmt *s = hd_db_stmt(c, sql, err);
-	int rc = 0;
-
-	if (!s)
-		return HD_EIO;
-	sqlite3_bind_int64(s, 1, id);
-	if (sqlite3_step(s) != SQLITE_ROW)
-		rc = hd_err_set(err, HD_EINVAL, field, "there is no %s %lld", what, (long long)id);
-	hd_db_done(s);
-	return rc;
-}
-
 static int check_team(struct hd_conn *c, int64_t id, struct hd_err *err)
 {
-	return check_exists(c, "SELECT 1 FROM teams WHERE id = ?1", id, "team", "team", err);
+	return hd_db_require(c, "SELECT 1 FROM teams WHERE id = ?1", id, HD_EINVAL, "team", "team",
+			     err);
 }
 
 static int check_agent(struct hd_conn *c, int64_t id, struct hd_err *err)
 {
-	return check_exists(c, "SELECT 1 FROM agents WHERE id = ?1 AND active = 1", id,
-			    "assignee", "active agent", err);
+	return hd_db_require(c, "SELECT 1 FROM agents WHERE id = ?1 AND active = 1", id, HD_EINVAL,
+			     "assignee", "active agent", err);
 }
 
 static int team_by_name(struct hd_conn *c, const char *name, int64_t *id, struct hd_err *err)
@@ -392,25 +380,17 @@ int hd_store_ticket_get(struct hd_store *st, int64_t id, struct hd_ticket *out,
 {
 	struct hd_conn *c;
 	sqlite3_stmt *s;
-	int rc = hd_db_acquire(st, &c, err), step;
+	int rc = hd_db_acquire(st, &c, err);
 
 	if (rc)
 		return rc;
 	s = hd_db_stmt(c, "SELECT " TICKET_COLS TICKET_FROM "WHERE t.id = ?1", err);
 	if (!s) {
 		rc = HD_EIO;
-		goto out;
+	} else {
+		sqlite3_bind_int64(s, 1, id);
+		rc = hd_db_get(c, s, read_ticket, out, a, "ticket", id, err);
 	}
-	sqlite3_bind_int64(s, 1, id);
-	step = sqlite3_step(s);
-	if (step == SQLITE_ROW)
-		read_ticket(s, out, a);
-	else if (step == SQLITE_DONE)
-		rc = hd_err_set(err, HD_ENOTFOUND, NULL, "there is no ticket %lld", (long long)id);
-	else
-		rc = hd_db_error(c, step, err);
-out:
-	hd_db_done(s);
 	hd_db_release(st, c);
 	return rc;
 }
@@ -595,9 +575,8 @@ int hd_store_ticket_list(struct hd_store *st, const struct hd_ticket_filter *f,
 {
 	struct hd_conn *c = NULL;
 	struct hd_sbuf sql;
-	sqlite3_stmt *s = NULL;
-	size_t cap = (size_t)f->limit;
-	int rc, step, i = 1;
+	sqlite3_stmt *s;
+	int rc;
 
 	*out = NULL;
 	*n = 0;
@@ -637,7 +616,6 @@ int hd_store_ticket_list(struct hd_store *st, const struct hd_ticket_filter *f,
 		rc = HD_EIO;
 		goto out;
 	}
-	(void)i;
 	if (f->has_status)
 		sqlite3_bind_text(s, 1, hd_status_name(f->status), -1, SQLITE_STATIC);
 	if (f->team_id > 0)
@@ -651,22 +629,9 @@ int hd_store_ticket_list(struct hd_store *st, const struct hd_ticket_filter *f,
 	if (f->after)
 		sqlite3_bind_int64(s, 6, f->after);
 	sqlite3_bind_int(s, 7, f->limit + 1);
-	*out = hd_arena_alloc(a, sizeof(**out) * cap);
-	if (!*out) {
-		rc = hd_err_set(err, HD_ENOMEM, NULL, "out of memory");
-		goto out;
-	}
-	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
-		if (*n == cap) {
-			*next = (*out)[cap - 1].id;
-			break;
-		}
-		read_ticket(s, &(*out)[(*n)++], a);
-	}
-	if (step != SQLITE_ROW && step != SQLITE_DONE)
-		rc = hd_db_error(c, step, err);
+	rc = hd_db_collect(c, s, sizeof(**out), f->limit, read_ticket, (void **)out, n, next, a,
+			   err);
 out:
-	hd_db_done(s);
 	hd_db_release(st, c);
 	hd_sbuf_release(&sql);
 	return rc;
