@@ -38,7 +38,6 @@ struct hd_writer {
 	pthread_t thread;
 	pthread_mutex_t mu;
 	pthread_cond_t wake; /* the writer waits here for jobs */
-	pthread_cond_t done; /* submitters wait here for their job */
 	struct hd_wjob *head, *tail;
 	int stop;
 	int running;

@@ -32,6 +32,7 @@ struct hd_wjob {
 	struct hd_err err;
 	int rc;
 	int done;
+	pthread_cond_t cond; /* signalled when done: wakes this submitter only */
 	struct hd_wjob *next;
 };
 
@@ -109,11 +110,15 @@ static void *writer_main(void *arg)
 		run_batch(w, batch);
 
 		pthread_mutex_lock(&w->mu);
-		for (j = batch; j; j = j->next)
+		for (j = batch; j;) {
+			struct hd_wjob *next = j->next; /* j is gone once signalled */
+
 			j->done = 1;
+			pthread_cond_signal(&j->cond);
+			j = next;
+		}
 		w->commits++;
 		w->jobs += (uint64_t)n;
-		pthread_cond_broadcast(&w->done);
 	}
 	pthread_mutex_unlock(&w->mu);
 	return NULL;
@@ -161,7 +166,6 @@ int hd_writer_start(struct hd_store *st, struct hd_err *err)
 	memset(w, 0, sizeof(*w));
 	pthread_mutex_init(&w->mu, NULL);
 	pthread_cond_init(&w->wake, NULL);
-	pthread_cond_init(&w->done, NULL);
 	rc = hd_db_connect(st, 1, &w->conn, err);
 	if (rc)
 		return rc;
@@ -206,7 +210,6 @@ void hd_writer_stop(struct hd_store *st)
 		hd_db_disconnect(w->conn);
 		w->conn = NULL;
 		pthread_cond_destroy(&w->wake);
-		pthread_cond_destroy(&w->done);
 		pthread_mutex_destroy(&w->mu);
 	}
 }
@@ -224,6 +227,7 @@ int hd_writer_run(struct hd_store *st, hd_wfn fn, void *ctx, struct hd_err *err)
 		pthread_mutex_unlock(&w->mu);
 		return hd_err_set(err, HD_EBUSY, NULL, "heed is shutting down");
 	}
+	pthread_cond_init(&job.cond, NULL);
 	if (w->tail)
 		w->tail->next = &job;
 	else
@@ -231,8 +235,9 @@ int hd_writer_run(struct hd_store *st, hd_wfn fn, void *ctx, struct hd_err *err)
 	w->tail = &job;
 	pthread_cond_signal(&w->wake);
 	while (!job.done)
-		pthread_cond_wait(&w->done, &w->mu);
+		pthread_cond_wait(&job.cond, &w->mu);
 	pthread_mutex_unlock(&w->mu);
+	pthread_cond_destroy(&job.cond);
 	if (job.rc && err && !err->code)
 		*err = job.err;
 	return job.rc;
