@@ -195,14 +195,17 @@ static void seed_progress(int64_t done, int64_t total, void *ctx)
 	double secs = (double)(hd_mono_ms() - s->t0) / 1000.0;
 	double rate = secs > 0 ? (double)done / secs : 0;
 
+	if (done < 0) {
+		fprintf(stderr, "%sindexing every message for search...\n", s->tty ? "\n" : "");
+		return;
+	}
 	if (!s->tty && done != total && done % 100000)
 		return;
 	fprintf(stderr, "%sseeding: %lld/%lld tickets (%.0f%%), %.0f tickets/s, %.0f s left%s",
 		s->tty ? "\r" : "", (long long)done, (long long)total,
 		total ? 100.0 * (double)done / (double)total : 100.0, rate,
 		rate > 0 ? (double)(total - done) / rate : 0.0, s->tty ? "   " : "\n");
-	if (s->tty && done == total)
-		fputc('\n', stderr);
+
 }
 
 int hd_cmd_seed(int argc, char **argv)

@@ -332,6 +332,7 @@ struct hd_seed_opts {
 	int messages_per_ticket;
 	int64_t customers;
 	int teams;
+	/* called after each batch; done = -1 when the search index rebuild starts */
 	void (*progress)(int64_t done, int64_t total, void *ctx);
 	void *progress_ctx;
 };

@@ -48,6 +48,7 @@ struct hd_writer {
 	pthread_cond_t ckpt_wake;
 	int ckpt_running;
 	int checkpoint_wanted;
+	int wal_pages; /* WAL length after the last commit (writer thread only) */
 	struct hd_conn *ckpt;
 };
 
@@ -131,6 +132,10 @@ int hd_db_bind_text(sqlite3_stmt *st, int idx, const char *s);
 
 /** Apply pending migrations on the writer connection. */
 int hd_schema_migrate(struct hd_conn *c, struct hd_err *err);
+/** Inside a write: `start` 1 stops indexing new rows for full-text search;
+ * `start` 0 rebuilds the whole index and indexes new rows again. */
+int hd_schema_fts_bulk(struct hd_conn *c, int start, struct hd_err *err);
+
 /** The latest schema version this binary knows. */
 int hd_schema_latest(void);
 

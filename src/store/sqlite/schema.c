@@ -13,6 +13,15 @@
 #include "store/sqlite/internal.h"
 #include "util/banned.h"
 
+/* The triggers that index new rows; bulk loads drop them and rebuild the
+ * index at the end (hd_schema_fts_bulk), which is many times faster. */
+#define FTS_INSERT_TRIGGERS_TICKETS                                                            \
+	"CREATE TRIGGER tickets_fts_ai AFTER INSERT ON tickets BEGIN"                           \
+	"  INSERT INTO tickets_fts(rowid, subject) VALUES (new.id, new.subject); END;"
+#define FTS_INSERT_TRIGGERS_MESSAGES                                                           \
+	"CREATE TRIGGER messages_fts_ai AFTER INSERT ON messages BEGIN"                         \
+	"  INSERT INTO messages_fts(rowid, text) VALUES (new.id, new.text); END;"
+
 static const char *const migrations[] = {
 	/* 1: the core */
 	"CREATE TABLE organizations ("
@@ -143,8 +152,7 @@ static const char *const migrations[] = {
 	/* Full-text search: external-content FTS5 tables kept by triggers. */
 	"CREATE VIRTUAL TABLE tickets_fts USING fts5(subject, content='tickets',"
 	"  content_rowid='id', tokenize='unicode61 remove_diacritics 2');"
-	"CREATE TRIGGER tickets_fts_ai AFTER INSERT ON tickets BEGIN"
-	"  INSERT INTO tickets_fts(rowid, subject) VALUES (new.id, new.subject); END;"
+	FTS_INSERT_TRIGGERS_TICKETS
 	"CREATE TRIGGER tickets_fts_au AFTER UPDATE OF subject ON tickets BEGIN"
 	"  INSERT INTO tickets_fts(tickets_fts, rowid, subject) VALUES ('delete', old.id, old.subject);"
 	"  INSERT INTO tickets_fts(rowid, subject) VALUES (new.id, new.subject); END;"
@@ -153,14 +161,29 @@ static const char *const migrations[] = {
 	"  END;"
 	"CREATE VIRTUAL TABLE messages_fts USING fts5(text, content='messages',"
 	"  content_rowid='id', tokenize='unicode61 remove_diacritics 2');"
-	"CREATE TRIGGER messages_fts_ai AFTER INSERT ON messages BEGIN"
-	"  INSERT INTO messages_fts(rowid, text) VALUES (new.id, new.text); END;"
+	FTS_INSERT_TRIGGERS_MESSAGES
 	"CREATE TRIGGER messages_fts_ad AFTER DELETE ON messages BEGIN"
 	"  INSERT INTO messages_fts(messages_fts, rowid, text) VALUES ('delete', old.id, old.text);"
 	"  END;",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
+
+int hd_schema_fts_bulk(struct hd_conn *c, int start, struct hd_err *err)
+{
+	if (start)
+		return hd_db_exec(c,
+				  "DROP TRIGGER IF EXISTS tickets_fts_ai;"
+				  "DROP TRIGGER IF EXISTS messages_fts_ai;",
+				  err);
+	return hd_db_exec(c,
+			  "INSERT INTO tickets_fts(tickets_fts) VALUES ('rebuild');"
+			  "INSERT INTO messages_fts(messages_fts) VALUES ('rebuild');"
+			  "DROP TRIGGER IF EXISTS tickets_fts_ai;"
+			  "DROP TRIGGER IF EXISTS messages_fts_ai;" FTS_INSERT_TRIGGERS_TICKETS
+				  FTS_INSERT_TRIGGERS_MESSAGES,
+			  err);
+}
 
 int hd_schema_latest(void)
 {

@@ -2,8 +2,10 @@
  * seed.c — synthetic data for benchmarks and demos.
  *
  * Inserts teams, customers (each with an e-mail identity), tickets and
- * messages straight into the tables in batches of a few thousand tickets per
- * transaction, through the writer thread like every other write. Text is
+ * messages straight into the tables in batches of thousands of tickets per
+ * transaction, through the writer thread like every other write. The
+ * full-text index is not maintained row by row during the load but rebuilt
+ * once at the end (about 20 times faster for millions of messages). Text is
  * drawn from a fixed vocabulary with a deterministic generator, so two seeded
  * databases are identical and search benchmarks are repeatable.
  */
@@ -14,7 +16,7 @@
 #include "util/timeutil.h"
 #include "util/banned.h"
 
-#define SEED_BATCH 2000
+#define SEED_BATCH 10000
 
 static const char *const words[] = {
 	"invoice", "refund", "password", "login", "account", "delivery", "order", "broken",
@@ -52,7 +54,7 @@ struct seed_ctx {
 	int64_t first_customer, first_team, nteams, ncustomers;
 	int64_t now;
 	uint64_t rng;
-	int phase; /* 0: teams+customers, 1: tickets */
+	int phase; /* 0: teams+customers, 1: tickets, 2: rebuild the search index */
 };
 
 static int seed_people(struct hd_conn *c, struct seed_ctx *x, struct hd_err *err)
@@ -119,8 +121,16 @@ static int seed_job(struct hd_conn *c, void *arg, struct hd_err *err)
 	char subject[256], text[1024];
 	int rc = 0;
 
-	if (x->phase == 0)
-		return seed_people(c, x, err);
+	if (x->phase == 0) {
+		/* Random customer ids scatter index writes: give the one-off
+		 * seeding process a page cache that holds the hot indexes. */
+		int rc0 = hd_db_exec(c, "PRAGMA cache_size=-524288", err);
+
+		rc0 = rc0 ? rc0 : hd_schema_fts_bulk(c, 1, err);
+		return rc0 ? rc0 : seed_people(c, x, err);
+	}
+	if (x->phase == 2)
+		return hd_schema_fts_bulk(c, 0, err);
 	for (int64_t i = x->from; i < x->to && !rc; i++) {
 		const char *status = statuses[rnd(&x->rng) % 8];
 		int active = strcmp(status, "solved") && strcmp(status, "closed");
@@ -191,5 +201,9 @@ int hd_store_seed(struct hd_store *st, const struct hd_seed_opts *o, struct hd_e
 		if (o->progress)
 			o->progress(x.to, o->tickets, o->progress_ctx);
 	}
-	return rc;
+	x.phase = 2;
+	if (o->progress)
+		o->progress(-1, o->tickets, o->progress_ctx);
+	/* Rebuild even after a failure, so the index never stays off. */
+	return hd_writer_run(st, seed_job, &x, rc ? NULL : err) ? HD_EIO : rc;
 }

@@ -9,10 +9,16 @@
  * commits at once (no artificial delay). A job that fails rolls back to its
  * savepoint and does not disturb the others in its batch.
  *
- * Checkpoints (copying the WAL back into the database file) are not done by
- * the writer: automatic checkpoints are off and a checkpointer thread runs a
- * PASSIVE checkpoint on its own connection whenever the WAL has grown past
- * CHECKPOINT_PAGES, so commits never wait for one.
+ * Checkpoints (copying the WAL back into the database file) are mostly not
+ * done by the writer: automatic checkpoints are off and a checkpointer
+ * thread runs a PASSIVE checkpoint on its own connection whenever the WAL
+ * has grown past CHECKPOINT_PAGES, so commits rarely wait for one. Under
+ * continuous writes that checkpoint never quite catches up (each commit adds
+ * frames while it copies), so the WAL would never restart and would grow
+ * without bound, slowing every page lookup. When it passes WAL_CATCHUP_PAGES
+ * the writer itself finishes the checkpoint between two batches (the
+ * checkpointer has already copied most of it), and the next transaction
+ * starts the WAL from the beginning again.
  *
  * Must never: return from hd_writer_run before the job's commit is durable,
  * or report success for a job whose batch failed to commit.
@@ -25,6 +31,7 @@
 
 #define WRITER_MAX_BATCH 512
 #define CHECKPOINT_PAGES 4000
+#define WAL_CATCHUP_PAGES 16000
 
 struct hd_wjob {
 	hd_wfn fn;
@@ -108,6 +115,11 @@ static void *writer_main(void *arg)
 		pthread_mutex_unlock(&w->mu);
 
 		run_batch(w, batch);
+		if (w->wal_pages >= WAL_CATCHUP_PAGES) {
+			sqlite3_wal_checkpoint_v2(w->conn->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL,
+						  NULL);
+			w->wal_pages = 0;
+		}
 
 		pthread_mutex_lock(&w->mu);
 		for (j = batch; j;) {
@@ -130,6 +142,7 @@ static int wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
 {
 	struct hd_writer *w = arg;
 
+	w->wal_pages = pages;
 	if (pages >= CHECKPOINT_PAGES) {
 		pthread_mutex_lock(&w->mu);
 		w->checkpoint_wanted = 1;
