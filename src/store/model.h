@@ -134,7 +134,7 @@ struct hd_search_hit {
 	const char *subject;
 	enum hd_status status;
 	int64_t message_id; /* 0 when the subject matched */
-	const char *snippet; /* with [[ and ]] around matched words */
+	const char *snippet; /* with \x02 before and \x03 after each matched word */
 	double rank;
 };
 

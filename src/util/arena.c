@@ -57,7 +57,8 @@ void *hd_arena_alloc(struct hd_arena *a, size_t n)
 			size = 1u << 20;
 		if (size < need)
 			size = need;
-		if (size > SIZE_MAX - sizeof(*c) || a->used + size + sizeof(*c) > a->max)
+		/* a->used <= a->max always holds, so this cannot wrap */
+		if (a->max - a->used < sizeof(*c) || size > a->max - a->used - sizeof(*c))
 			return NULL;
 		c = malloc(sizeof(*c) + size);
 		if (!c)

@@ -128,7 +128,24 @@ int hd_config_parse(struct hd_config *c, const char *text, size_t len, struct hd
 
 		line++;
 		i += n + (nl ? 1 : 0);
+		/* '#' starts a comment, except inside a quoted value: a value that
+		 * starts with '"' runs to the last '"' on the line. */
+		eq = memchr(s, '=', n);
 		hash = memchr(s, '#', n);
+		if (eq && (!hash || hash > eq)) {
+			const char *v = eq + 1, *end = s + n;
+
+			while (v < end && (*v == ' ' || *v == '\t'))
+				v++;
+			if (v < end && *v == '"') {
+				const char *last = end - 1;
+
+				while (last > v && *last != '"')
+					last--;
+				if (last > v)
+					hash = memchr(last, '#', (size_t)(end - last));
+			}
+		}
 		if (hash)
 			n = (size_t)(hash - s);
 		if (memchr(s, '\0', n))

@@ -11,7 +11,7 @@
 
 #include <stddef.h>
 
-#define HD_TOKEN_LEN 47      /* "hd_" + 43 base64url characters (buffer: +1) */
+#define HD_TOKEN_LEN 46      /* "hd_" + 43 base64url characters (buffer: +1) */
 #define HD_HASH_HEX_LEN 64   /* SHA-256 as lower-case hex (buffer: +1) */
 #define HD_PWHASH_LEN 128    /* crypto_pwhash_STRBYTES */
 

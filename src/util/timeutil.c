@@ -28,7 +28,7 @@ int64_t hd_mono_ms(void)
 char *hd_time_format(int64_t ms, char *out)
 {
 	int64_t sec = hd_ms_floor_sec(ms);
-	int frac = (int)(ms - sec * 1000);
+	int frac = (int)(ms % 1000 < 0 ? ms % 1000 + 1000 : ms % 1000);
 	time_t t = (time_t)sec;
 	struct tm tm;
 

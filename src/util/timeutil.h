@@ -16,7 +16,9 @@
 /** Whole seconds of `ms`, rounded down (also before 1970). */
 static inline int64_t hd_ms_floor_sec(int64_t ms)
 {
-	return ms >= 0 ? ms / 1000 : -((-ms + 999) / 1000);
+	int64_t s = ms / 1000;
+
+	return ms % 1000 < 0 ? s - 1 : s;
 }
 
 /** The current wall-clock time in ms. Shell code only. */
