@@ -136,17 +136,22 @@ test('teams: create with members, get, list by name, rename, replace members, du
     assert.equal(r.status, 422, `${m} ${JSON.stringify(body)}: ${r.text}`);
     assert.equal(r.json.field, field, `${m} ${JSON.stringify(body)}: ${r.text}`);
   }
-  r = await api('POST', '/api/v1/teams', { body: { name: 'Ghost Team', member_ids: [999999] } });
-  assert.equal(r.status, 422);
-  const after = (await api('GET', '/api/v1/teams')).json.items.map((t) => t.name);
-  assert.ok(!after.includes('Ghost Team') && !after.includes('X'), 'a refused team is not half-created');
-  r = await api('PATCH', `/api/v1/teams/${team.id}`, { body: { name: 'Half Renamed', member_ids: [999999] } });
-  assert.equal(r.status, 422);
-  assert.equal((await api('GET', `/api/v1/teams/${team.id}`)).json.name, 'Yankee Support', 'a refused change changes nothing');
   r = await api('GET', '/api/v1/teams/999999');
   assert.equal(r.status, 404);
   r = await api('PATCH', '/api/v1/teams/999999', { body: { name: 'Nope' } });
   assert.equal(r.status, 404);
+});
+
+test('a refused team create or change changes nothing (one transaction)', async () => {
+  const team = (await api('POST', '/api/v1/teams', { body: { name: 'Whole Team' } })).json;
+  let r = await api('POST', '/api/v1/teams', { body: { name: 'Ghost Team', member_ids: [999999] } });
+  assert.equal(r.status, 422);
+  assert.equal(r.json.field, 'members');
+  const names = (await api('GET', '/api/v1/teams')).json.items.map((t) => t.name);
+  assert.ok(!names.includes('Ghost Team'), 'a refused team is not half-created');
+  r = await api('PATCH', `/api/v1/teams/${team.id}`, { body: { name: 'Half Renamed', member_ids: [999999] } });
+  assert.equal(r.status, 422);
+  assert.equal((await api('GET', `/api/v1/teams/${team.id}`)).json.name, 'Whole Team', 'a refused change changes nothing');
 });
 
 test('agents: create validation, duplicate e-mail 409, list by name, get, admin changes, self-protection', async () => {
