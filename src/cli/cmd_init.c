@@ -68,10 +68,6 @@ static int demo(struct hd_store *st, int64_t admin, struct hd_err *err)
 	int64_t members[1];
 	int rc;
 
-	rc = hd_store_team_create(st, "Support", NULL, &support, err);
-	rc = rc ? rc : hd_store_team_create(st, "Billing", NULL, &billing, err);
-	if (rc)
-		return rc;
 	memset(&an, 0, sizeof(an));
 	an.role = HD_ROLE_AGENT;
 	hd_secret_password(pw, sizeof(pw));
@@ -85,9 +81,9 @@ static int demo(struct hd_store *st, int64_t admin, struct hd_err *err)
 	an.email = "bob@example.com";
 	rc = rc ? rc : hd_store_agent_create(st, &an, NULL, &bob, err);
 	members[0] = alice;
-	rc = rc ? rc : hd_store_team_set_members(st, support, members, 1, err);
+	rc = rc ? rc : hd_store_team_create(st, "Support", members, 1, NULL, &support, err);
 	members[0] = bob;
-	rc = rc ? rc : hd_store_team_set_members(st, billing, members, 1, err);
+	rc = rc ? rc : hd_store_team_create(st, "Billing", members, 1, NULL, &billing, err);
 	if (rc)
 		return rc;
 	printf("  demo agents:   alice@example.com (Support), bob@example.com (Billing)\n"

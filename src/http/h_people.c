@@ -110,9 +110,7 @@ void hd_h_team_create(struct hd_req *r, struct hd_res *res)
 	if (known_fields(root, fields, &err) ||
 	    hd_in_str(root, "name", 1, 1, HD_NAME_MAX, 0, &name, &err) ||
 	    member_ids(r, root, &ids, &n, &set, &err) ||
-	    hd_store_team_create(r->app->store, name, &r->idem, &id, &err) ||
-	    (set && !r->idem.replayed &&
-	     hd_store_team_set_members(r->app->store, id, ids, n, &err)))
+	    hd_store_team_create(r->app->store, name, set ? ids : NULL, n, &r->idem, &id, &err))
 		hd_res_err(res, &err);
 	else
 		answer_team(r, res, id, 201);
@@ -139,8 +137,7 @@ void hd_h_team_update(struct hd_req *r, struct hd_res *res)
 	if (known_fields(root, fields, &err) ||
 	    hd_in_str(root, "name", 0, 1, HD_NAME_MAX, 0, &name, &err) ||
 	    member_ids(r, root, &ids, &n, &set, &err) ||
-	    (name && hd_store_team_rename(r->app->store, r->ids[0], name, &err)) ||
-	    (set && hd_store_team_set_members(r->app->store, r->ids[0], ids, n, &err)))
+	    hd_store_team_update(r->app->store, r->ids[0], name, set ? ids : NULL, n, &err))
 		hd_res_err(res, &err);
 	else
 		answer_team(r, res, r->ids[0], 200);

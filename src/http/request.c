@@ -37,7 +37,7 @@ int hd_req_body(struct hd_req *r, struct hd_res *res, json_t **root)
 			       "the request needs a JSON body", NULL);
 		return -1;
 	}
-	*root = json_loadb(r->body.buf, r->body.len, JSON_REJECT_DUPLICATES, &je);
+	*root = json_loadb(r->body.buf, r->body.len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &je);
 	if (!*root) {
 		snprintf(detail, sizeof(detail), "malformed JSON at line %d, column %d: %s",
 			 je.line, je.column, je.text);

@@ -258,18 +258,20 @@ int hd_store_org_list(struct hd_store *st, struct hd_organization **out, size_t 
 
 /* ---- teams and agents -------------------------------------------------- */
 
-int hd_store_team_create(struct hd_store *st, const char *name, struct hd_idem *idem,
-			 int64_t *id, struct hd_err *err);
+/** Create a team with the agents `members[0..nmembers)` (NULL: none), in
+ * one transaction: an unknown agent (HD_EINVAL) creates nothing. */
+int hd_store_team_create(struct hd_store *st, const char *name, const int64_t *members,
+			 size_t nmembers, struct hd_idem *idem, int64_t *id, struct hd_err *err);
 int hd_store_team_get(struct hd_store *st, int64_t id, struct hd_team *out, struct hd_arena *a,
 		      struct hd_err *err);
 /** Team by exact name; HD_ENOTFOUND when none. */
 int hd_store_team_find(struct hd_store *st, const char *name, int64_t *id, struct hd_err *err);
 int hd_store_team_list(struct hd_store *st, struct hd_team **out, size_t *n, struct hd_arena *a,
 		       struct hd_err *err);
-int hd_store_team_rename(struct hd_store *st, int64_t id, const char *name, struct hd_err *err);
-/** Replace the team's members by `ids[0..n)`. */
-int hd_store_team_set_members(struct hd_store *st, int64_t id, const int64_t *ids, size_t n,
-			      struct hd_err *err);
+/** Rename the team (`name` NULL: keep) and/or replace its members
+ * (`members` NULL: keep), in one transaction: all or nothing. */
+int hd_store_team_update(struct hd_store *st, int64_t id, const char *name,
+			 const int64_t *members, size_t nmembers, struct hd_err *err);
 
 struct hd_agent_new {
 	const char *name;

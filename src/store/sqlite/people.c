@@ -43,6 +43,46 @@ struct team_ctx {
 	size_t n;
 };
 
+/* Inside a write: make x->ids[0..x->n) the members of team x->id. */
+static int set_members(struct hd_conn *c, struct team_ctx *x, struct hd_err *err)
+{
+	sqlite3_stmt *s = hd_db_stmt(c, "DELETE FROM team_members WHERE team_id = ?1", err);
+	int rc = 0;
+
+	if (!s)
+		return HD_EIO;
+	sqlite3_bind_int64(s, 1, x->id);
+	sqlite3_step(s);
+	hd_db_done(s);
+	for (size_t i = 0; i < x->n && !rc; i++) {
+		int step;
+
+		s = hd_db_stmt(c,
+			       "INSERT OR IGNORE INTO team_members (team_id, agent_id) "
+			       "SELECT ?1, id FROM agents WHERE id = ?2",
+			       err);
+		if (!s)
+			return HD_EIO;
+		sqlite3_bind_int64(s, 1, x->id);
+		sqlite3_bind_int64(s, 2, x->ids[i]);
+		step = sqlite3_step(s);
+		if (step != SQLITE_DONE) {
+			rc = hd_db_error(c, step, err);
+		} else if (!sqlite3_changes(c->db)) {
+			/* Either a duplicate in the list (ignored) or no such agent. */
+			int dup = 0;
+
+			for (size_t j = 0; j < i; j++)
+				dup |= x->ids[j] == x->ids[i];
+			if (!dup)
+				rc = hd_err_set(err, HD_EINVAL, "member_ids", "there is no agent %lld",
+						(long long)x->ids[i]);
+		}
+		hd_db_done(s);
+	}
+	return rc;
+}
+
 static int team_create_job(struct hd_conn *c, void *arg, struct hd_err *err)
 {
 	struct team_ctx *x = arg;
@@ -64,13 +104,14 @@ static int team_create_job(struct hd_conn *c, void *arg, struct hd_err *err)
 	else
 		x->id = sqlite3_last_insert_rowid(c->db);
 	hd_db_done(s);
+	rc = rc || !x->ids ? rc : set_members(c, x, err);
 	return rc ? rc : hd_idem_save(c, x->idem, x->id, x->now, err);
 }
 
-int hd_store_team_create(struct hd_store *st, const char *name, struct hd_idem *idem,
-			 int64_t *id, struct hd_err *err)
+int hd_store_team_create(struct hd_store *st, const char *name, const int64_t *members,
+			 size_t nmembers, struct hd_idem *idem, int64_t *id, struct hd_err *err)
 {
-	struct team_ctx x = { name, idem, 0, hd_now_ms(), NULL, 0 };
+	struct team_ctx x = { name, idem, 0, hd_now_ms(), members, nmembers };
 	int rc = hd_writer_run(st, team_create_job, &x, err);
 
 	*id = x.id;
@@ -148,12 +189,17 @@ int hd_store_team_find(struct hd_store *st, const char *name, int64_t *id, struc
 	return rc;
 }
 
-static int team_rename_job(struct hd_conn *c, void *arg, struct hd_err *err)
+static int team_update_job(struct hd_conn *c, void *arg, struct hd_err *err)
 {
 	struct team_ctx *x = arg;
-	sqlite3_stmt *s = hd_db_stmt(c, "UPDATE teams SET name = ?2 WHERE id = ?1", err);
-	int rc = 0, step;
+	sqlite3_stmt *s;
+	int rc = hd_db_require(c, "SELECT 1 FROM teams WHERE id = ?1", x->id, HD_ENOTFOUND, NULL,
+			       "team", err),
+	    step;
 
+	if (rc || !x->name)
+		return rc ? rc : x->ids ? set_members(c, x, err) : 0;
+	s = hd_db_stmt(c, "UPDATE teams SET name = ?2 WHERE id = ?1", err);
 	if (!s)
 		return HD_EIO;
 	sqlite3_bind_int64(s, 1, x->id);
@@ -163,69 +209,16 @@ static int team_rename_job(struct hd_conn *c, void *arg, struct hd_err *err)
 		rc = hd_err_set(err, HD_ECONFLICT, "name", "a team named \"%s\" exists", x->name);
 	else if (step != SQLITE_DONE)
 		rc = hd_db_error(c, step, err);
-	else if (!sqlite3_changes(c->db))
-		rc = hd_err_set(err, HD_ENOTFOUND, NULL, "there is no team %lld", (long long)x->id);
 	hd_db_done(s);
-	return rc;
+	return rc || !x->ids ? rc : set_members(c, x, err);
 }
 
-int hd_store_team_rename(struct hd_store *st, int64_t id, const char *name, struct hd_err *err)
+int hd_store_team_update(struct hd_store *st, int64_t id, const char *name,
+			 const int64_t *members, size_t nmembers, struct hd_err *err)
 {
-	struct team_ctx x = { name, NULL, id, 0, NULL, 0 };
+	struct team_ctx x = { name, NULL, id, 0, members, nmembers };
 
-	return hd_writer_run(st, team_rename_job, &x, err);
-}
-
-static int team_members_job(struct hd_conn *c, void *arg, struct hd_err *err)
-{
-	struct team_ctx *x = arg;
-	sqlite3_stmt *s;
-	int rc = hd_db_require(c, "SELECT 1 FROM teams WHERE id = ?1", x->id, HD_ENOTFOUND, NULL,
-			       "team", err);
-
-	if (rc)
-		return rc;
-	s = hd_db_stmt(c, "DELETE FROM team_members WHERE team_id = ?1", err);
-	if (!s)
-		return HD_EIO;
-	sqlite3_bind_int64(s, 1, x->id);
-	sqlite3_step(s);
-	hd_db_done(s);
-	for (size_t i = 0; i < x->n && !rc; i++) {
-		int step;
-
-		s = hd_db_stmt(c,
-			       "INSERT OR IGNORE INTO team_members (team_id, agent_id) "
-			       "SELECT ?1, id FROM agents WHERE id = ?2",
-			       err);
-		if (!s)
-			return HD_EIO;
-		sqlite3_bind_int64(s, 1, x->id);
-		sqlite3_bind_int64(s, 2, x->ids[i]);
-		step = sqlite3_step(s);
-		if (step != SQLITE_DONE)
-			rc = hd_db_error(c, step, err);
-		else if (!sqlite3_changes(c->db)) {
-			/* Either a duplicate in the list (ignored) or no such agent. */
-			int dup = 0;
-
-			for (size_t j = 0; j < i; j++)
-				dup |= x->ids[j] == x->ids[i];
-			if (!dup)
-				rc = hd_err_set(err, HD_EINVAL, "members", "there is no agent %lld",
-						(long long)x->ids[i]);
-		}
-		hd_db_done(s);
-	}
-	return rc;
-}
-
-int hd_store_team_set_members(struct hd_store *st, int64_t id, const int64_t *ids, size_t n,
-			      struct hd_err *err)
-{
-	struct team_ctx x = { NULL, NULL, id, 0, ids, n };
-
-	return hd_writer_run(st, team_members_job, &x, err);
+	return hd_writer_run(st, team_update_job, &x, err);
 }
 
 /* ---- agents ------------------------------------------------------------- */

@@ -441,8 +441,11 @@ static int update_job(struct hd_conn *c, void *arg, struct hd_err *err)
 		if (lc.reopen_count != r.lc.reopen_count)
 			change(before, after, "reopen_count", json_integer(r.lc.reopen_count),
 			       json_integer(lc.reopen_count));
-	} else if (r.lc.status == HD_STATUS_CLOSED) {
-		rc = hd_err_set(err, HD_ECONFLICT, NULL, "a closed ticket cannot change");
+	}
+	if (r.lc.status == HD_STATUS_CLOSED &&
+	    (p->set_subject || p->set_priority || p->set_team || p->set_assignee)) {
+		rc = hd_err_set(err, HD_ECONFLICT, NULL,
+				"a closed ticket cannot change; open a follow-up ticket instead");
 		goto out;
 	}
 	if (p->set_team && p->team_id != r.team_id) {

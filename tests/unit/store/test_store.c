@@ -230,12 +230,12 @@ static void agent_team_and_token(void **state)
 	assert_int_equal(hd_store_agent_create(f->st, &an, NULL, &found, NULL), HD_ECONFLICT);
 	assert_int_equal(hd_store_agent_get(f->st, 999999, &ag, &f->a, NULL), HD_ENOTFOUND);
 
-	assert_int_equal(hd_store_team_create(f->st, "Support", NULL, &team, NULL), 0);
+	assert_int_equal(hd_store_team_create(f->st, "Support", NULL, 0, NULL, &team, NULL), 0);
 	assert_int_equal(hd_store_team_find(f->st, "Support", &found, NULL), 0);
 	assert_int_equal(found, team);
 	assert_int_equal(hd_store_team_find(f->st, "Nope", &found, NULL), HD_ENOTFOUND);
-	assert_int_equal(hd_store_team_create(f->st, "Support", NULL, &found, NULL), HD_ECONFLICT);
-	assert_int_equal(hd_store_team_set_members(f->st, team, &bob, 1, NULL), 0);
+	assert_int_equal(hd_store_team_create(f->st, "Support", NULL, 0, NULL, &found, NULL), HD_ECONFLICT);
+	assert_int_equal(hd_store_team_update(f->st, team, NULL, &bob, 1, NULL), 0);
 	assert_int_equal(hd_store_team_get(f->st, team, &tm, &f->a, NULL), 0);
 	assert_string_equal(tm.name, "Support");
 	assert_int_equal(tm.nmembers, 1);
@@ -385,7 +385,7 @@ static void ticket_team_by_name_and_bad_references(void **state)
 	int64_t next;
 	struct hd_ticket_filter fl;
 
-	assert_int_equal(hd_store_team_create(f->st, "Billing", NULL, &team, NULL), 0);
+	assert_int_equal(hd_store_team_create(f->st, "Billing", NULL, 0, NULL, &team, NULL), 0);
 	t.team_name = "Billing";
 	id = create(f, &t);
 	assert_int_equal(get(f, id).team_id, team);
@@ -613,7 +613,7 @@ static void list_filters(void **state)
 	size_t n;
 	int64_t next, team, a, b, c, d, bobcust;
 
-	assert_int_equal(hd_store_team_create(f->st, "Ops", NULL, &team, NULL), 0);
+	assert_int_equal(hd_store_team_create(f->st, "Ops", NULL, 0, NULL, &team, NULL), 0);
 	a = create_simple(f, "A", "ada@example.com");
 	tn.team_id = team;
 	b = create(f, &tn);
