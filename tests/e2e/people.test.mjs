@@ -129,7 +129,7 @@ test('teams: create with members, get, list by name, rename, replace members, du
     ['POST', '/api/v1/teams', { name: 'X', member_ids: ['1'] }, 'member_ids'],
     ['POST', '/api/v1/teams', { name: 'X', lead: 1 }, 'lead'],
     ['PATCH', `/api/v1/teams/${team.id}`, { name: 5 }, 'name'],
-    ['PATCH', `/api/v1/teams/${team.id}`, { member_ids: [999999] }, 'members'],
+    ['PATCH', `/api/v1/teams/${team.id}`, { member_ids: [999999] }, 'member_ids'],
     ['PATCH', `/api/v1/teams/${team.id}`, { colour: 'red' }, 'colour'],
   ]) {
     r = await api(m, p, { body });
@@ -146,7 +146,7 @@ test('a refused team create or change changes nothing (one transaction)', async 
   const team = (await api('POST', '/api/v1/teams', { body: { name: 'Whole Team' } })).json;
   let r = await api('POST', '/api/v1/teams', { body: { name: 'Ghost Team', member_ids: [999999] } });
   assert.equal(r.status, 422);
-  assert.equal(r.json.field, 'members');
+  assert.equal(r.json.field, 'member_ids');
   const names = (await api('GET', '/api/v1/teams')).json.items.map((t) => t.name);
   assert.ok(!names.includes('Ghost Team'), 'a refused team is not half-created');
   r = await api('PATCH', `/api/v1/teams/${team.id}`, { body: { name: 'Half Renamed', member_ids: [999999] } });

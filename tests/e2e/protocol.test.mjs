@@ -323,9 +323,23 @@ test('a body over max_body_bytes is 413; an attachment over max_attachment_bytes
     r = await sapi('POST', `/api/v1/tickets/${tid}/messages`, { body: att(2048) });
     assert.equal(r.status, 201, r.text);
     assert.equal(r.json.attachments[0].size, 2048);
+    // every endpoint that takes a body refuses one over the limit, before anything else
+    for (const [m, p] of bodyOps) {
+      r = await sapi(m, p, { body: { name: 'n'.repeat(9000) } });
+      assert.equal(r.status, 413, `${m} ${p}: ${r.text}`);
+    }
     // the server still works after refusing
     assert.equal((await sapi('GET', `/api/v1/tickets/${tid}`)).json.message_count, 2);
   } finally {
     await small.stop();
   }
+});
+
+test('an oversized request header is refused with a 4xx problem document, not a bare HTML page', async () => {
+  const r = await h.api('GET', '/api/v1/tickets', { headers: { 'x-filler': 'a'.repeat(100000) } });
+  assert.ok(r.status >= 400 && r.status < 500, String(r.status));
+  assert.equal(r.headers.get('content-type'), 'application/problem+json', `every error is a problem document: ${r.status} ${r.text.slice(0, 200)}`);
+  assert.equal(r.json.status, r.status);
+  const ok = await api('GET', '/api/v1/tickets?limit=1');
+  assert.equal(ok.status, 200, 'the server keeps serving');
 });
