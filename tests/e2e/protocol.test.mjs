@@ -343,3 +343,34 @@ test('an oversized request header is refused with a 4xx problem document, not a 
   const ok = await api('GET', '/api/v1/tickets?limit=1');
   assert.equal(ok.status, 200, 'the server keeps serving');
 });
+
+test('search follows changes: a new subject is found, the old one is not; hits show the current status', async () => {
+  const t = (await api('POST', '/api/v1/tickets', { body: { subject: 'Quokka enclosure', requester: { email: 'zoo@example.com' }, message: { text: 'The fence is broken.' } } })).json;
+  let r = await api('GET', '/api/v1/search?q=quokka');
+  const subjectHit = r.json.items.find((x) => x.ticket_id === t.id);
+  assert.ok(subjectHit, JSON.stringify(r.json));
+  assert.equal(subjectHit.message_id, null, 'a subject hit names no message');
+  assert.equal(subjectHit.snippet_html, '<mark>Quokka</mark> enclosure');
+  r = await api('GET', '/api/v1/search?q=fence');
+  const msgHit = r.json.items.find((x) => x.ticket_id === t.id);
+  assert.ok(msgHit && msgHit.message_id > 0);
+
+  await api('PATCH', `/api/v1/tickets/${t.id}`, { body: { subject: 'Wombat enclosure', status: 'pending' } });
+  r = await api('GET', '/api/v1/search?q=quokka');
+  assert.deepEqual(r.json.items.filter((x) => x.ticket_id === t.id), [], 'the old subject is gone from the index');
+  r = await api('GET', '/api/v1/search?q=wombat');
+  const hit = r.json.items.find((x) => x.ticket_id === t.id);
+  assert.ok(hit, 'the new subject is indexed');
+  assert.equal(hit.subject, 'Wombat enclosure');
+  assert.equal(hit.status, 'pending');
+  // other changes keep the subject findable
+  await api('PATCH', `/api/v1/tickets/${t.id}`, { body: { priority: 'high' } });
+  await api('PATCH', `/api/v1/tickets/${t.id}`, { body: { priority: 'low' } });
+  r = await api('GET', '/api/v1/search?q=wombat');
+  assert.equal(r.json.items.filter((x) => x.ticket_id === t.id && x.message_id === null).length, 1, 'exactly one subject hit');
+  // replies are searchable at once, internal notes too (agents search)
+  await api('POST', `/api/v1/tickets/${t.id}/messages`, { body: { text: 'Ordered a new capybara gate.', visibility: 'internal' } });
+  r = await api('GET', '/api/v1/search?q=capybara');
+  assert.equal(r.json.items.length, 1);
+  assert.equal(r.json.items[0].ticket_id, t.id);
+});

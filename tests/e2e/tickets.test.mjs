@@ -506,3 +506,56 @@ test('limits at the edge are accepted: 500-byte subject, 200-byte name, multi-by
   const m = await api('GET', `/api/v1/tickets/${t.id}/messages`);
   assert.equal(m.json.items[0].text, 'tab\tand\r\nnewline ✓ 😀');
 });
+
+test('acknowledgement edge cases: customer_id with phone only, agent-opened phone ticket, a long request is shortened', async () => {
+  const phoneOnly = (await api('POST', '/api/v1/customers', { body: { name: 'Phone Only', phone: '+3161234567' } })).json;
+  const a = await newTicket({ subject: 'by id, no mail', requester: { customer_id: phoneOnly.id }, message: { text: 'x' } });
+  assert.deepEqual(await outbox(a.id), []);
+  assert.deepEqual((await events(a.id)).map((e) => e.type), ['ticket.created', 'ack.skipped']);
+
+  const b = await newTicket({ subject: 'agent call', requester: { phone: '+3161234567' }, message: { text: 'x' }, created_by: 'agent' });
+  assert.equal(b.customer_id, phoneOnly.id);
+  assert.deepEqual((await events(b.id)).map((e) => e.type), ['ticket.created'], 'no ack owed, none skipped');
+
+  const long = Array.from({ length: 300 }, (_, i) => `line ${i} of a very long complaint`).join('\n');
+  const c = await newTicket({ subject: 'long', requester: { email: 'long@example.com' }, message: { text: long } });
+  const ack = (await outbox(c.id))[0];
+  assert.ok(ack.body_text.includes('> line 0 of a very long complaint\n'));
+  assert.ok(!ack.body_text.includes('line 299 of'), 'the quote is capped');
+  assert.ok(ack.body_text.includes('> [...] (shortened; we have your full message)'), ack.body_text.slice(-300));
+  assert.ok(ack.body_text.length < long.length);
+  const full = await api('GET', `/api/v1/tickets/${c.id}/messages`);
+  assert.equal(full.json.items[0].text, long, 'the message itself is whole');
+
+  // an acknowledgement goes to the address the customer wrote from
+  const two = (await api('POST', '/api/v1/customers', { body: { name: 'Two Mails', identities: [{ kind: 'email', value: 'first@example.com' }, { kind: 'email', value: 'second@example.com' }] } })).json;
+  const d = await newTicket({ subject: 'from second', requester: { email: 'Second@Example.com' }, message: { text: 'x' } });
+  assert.equal(d.customer_id, two.id);
+  assert.equal((await outbox(d.id))[0].to, 'second@example.com');
+  const e = await newTicket({ subject: 'by id', requester: { customer_id: two.id }, message: { text: 'x' } });
+  assert.equal((await outbox(e.id))[0].to, 'first@example.com', 'by id: the first address');
+});
+
+test('names shown on tickets follow renames of teams, agents and customers', async () => {
+  const team = (await api('POST', '/api/v1/teams', { body: { name: 'Old Team Name' } })).json;
+  const ag = (await api('POST', '/api/v1/agents', { body: { name: 'Old Agent Name', email: 'rename.agent@example.com' } })).json;
+  const t = await newTicket({ subject: 'names', requester: { email: 'rename@example.com', name: 'Old Customer Name' }, message: { text: 'x' }, team: team.id, assignee_id: ag.id });
+  await api('PATCH', `/api/v1/teams/${team.id}`, { body: { name: 'New Team Name' } });
+  await api('PATCH', `/api/v1/agents/${ag.id}`, { body: { name: 'New Agent Name' } });
+  await api('PATCH', `/api/v1/customers/${t.customer_id}`, { body: { name: 'New Customer Name' } });
+  const now = (await api('GET', `/api/v1/tickets/${t.id}`)).json;
+  assert.equal(now.team_name, 'New Team Name');
+  assert.equal(now.assignee_name, 'New Agent Name');
+  assert.equal(now.customer_name, 'New Customer Name');
+  assert.equal(now.version, t.version, 'renaming others is no change to the ticket');
+  const r = await api('PATCH', `/api/v1/tickets/${t.id}`, { body: { team: 'Old Team Name' } });
+  assert.equal(r.status, 422, 'the old name is gone');
+  assert.equal((await api('PATCH', `/api/v1/tickets/${t.id}`, { body: { team: 'New Team Name' } })).status, 200);
+  // a deactivated agent cannot be assigned, but stays on tickets they had
+  await api('PATCH', `/api/v1/agents/${ag.id}`, { body: { active: false } });
+  const t2 = await newTicket({ subject: 'n2', requester: { email: 'rename@example.com' }, message: { text: 'x' } });
+  const p = await api('PATCH', `/api/v1/tickets/${t2.id}`, { body: { assignee_id: ag.id } });
+  assert.equal(p.status, 422);
+  assert.equal(p.json.field, 'assignee');
+  assert.equal((await api('GET', `/api/v1/tickets/${t.id}`)).json.assignee_id, ag.id);
+});
