@@ -49,24 +49,52 @@ export async function startHeed(options = {}) {
   const password = /password:\s+(\S+)/.exec(init.stdout)[1];
   if (options.conf) writeFileSync(join(data, 'heed.conf'), options.conf, { flag: 'a' });
 
-  const proc = spawn(HEED_BIN, ['serve', '--data', data, '--listen', '127.0.0.1:0',
-    ...(options.args || [])], {
-    env: { ...process.env, ...(options.env || {}) },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  live.add(proc);
-  let stdout = '', stderr = '';
-  proc.stderr.on('data', (d) => { stderr += d; });
-  const port = await new Promise((ok, fail) => {
-    const timer = setTimeout(() => fail(new Error('heed serve did not start: ' + stderr)), 20000);
-    proc.stdout.on('data', (d) => {
-      stdout += d;
-      const m = /serving on http:\/\/127\.0\.0\.1:(\d+)/.exec(stdout);
-      if (m) { clearTimeout(timer); ok(Number(m[1])); }
+  let proc, port, base, stdout = '', stderr = '';
+  async function serve() {
+    stdout = '';
+    stderr = '';
+    proc = spawn(HEED_BIN, ['serve', '--data', data, '--listen', '127.0.0.1:0',
+      ...(options.args || [])], {
+      env: { ...process.env, ...(options.env || {}) },
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
-    proc.on('exit', (code) => { clearTimeout(timer); fail(new Error(`heed serve exited ${code}: ${stderr}`)); });
-  });
-  const base = `http://127.0.0.1:${port}`;
+    live.add(proc);
+    const p = proc;
+    p.stderr.on('data', (d) => { stderr += d; });
+    port = await new Promise((ok, fail) => {
+      const timer = setTimeout(() => fail(new Error('heed serve did not start: ' + stderr)), 20000);
+      p.stdout.on('data', (d) => {
+        stdout += d;
+        const m = /serving on http:\/\/127\.0\.0\.1:(\d+)/.exec(stdout);
+        if (m) { clearTimeout(timer); ok(Number(m[1])); }
+      });
+      p.on('exit', (code) => { clearTimeout(timer); fail(new Error(`heed serve exited ${code}: ${stderr}`)); });
+    });
+    base = `http://127.0.0.1:${port}`;
+  }
+  await serve();
+
+  /** SIGTERM the server and wait for it; throws like stop() on a sanitizer report or a bad exit. */
+  async function terminate() {
+    if (proc.exitCode === null && proc.signalCode === null) {
+      const exited = new Promise((ok) => proc.on('exit', ok));
+      proc.kill('SIGTERM');
+      await exited;
+    }
+    live.delete(proc);
+    const report = sanitizerReport(stderr);
+    if (report) throw new Error('sanitizer report from heed serve:\n' + report);
+    if (proc.exitCode !== 0) throw new Error(`heed serve exited ${proc.exitCode}: ${stderr}`);
+  }
+
+  /**
+   * Stop the server gracefully (SIGTERM) and serve the same data directory
+   * again (on a new port: base and port change). Added for durability tests.
+   */
+  async function restart() {
+    await terminate();
+    await serve();
+  }
 
   /**
    * Call the API. opts: { body (object → JSON, string/Buffer → raw), token
@@ -92,17 +120,16 @@ export async function startHeed(options = {}) {
   }
 
   async function stop() {
-    if (proc.exitCode === null) {
-      const exited = new Promise((ok) => proc.on('exit', ok));
-      proc.kill('SIGTERM');
-      await exited;
+    try {
+      await terminate();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
-    live.delete(proc);
-    rmSync(dir, { recursive: true, force: true });
-    const report = sanitizerReport(stderr);
-    if (report) throw new Error('sanitizer report from heed serve:\n' + report);
-    if (proc.exitCode !== 0) throw new Error(`heed serve exited ${proc.exitCode}: ${stderr}`);
   }
 
-  return { base, port, data, token, password, api, stop, proc, get stderr() { return stderr; } };
+  return {
+    data, token, password, api, stop, restart,
+    get base() { return base; }, get port() { return port; }, get proc() { return proc; },
+    get stderr() { return stderr; },
+  };
 }
