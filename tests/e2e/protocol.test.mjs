@@ -374,3 +374,23 @@ test('search follows changes: a new subject is found, the old one is not; hits s
   assert.equal(r.json.items.length, 1);
   assert.equal(r.json.items[0].ticket_id, t.id);
 });
+
+test('search limit: 20 hits by default, up to 100; outbox paging past the end is empty', async () => {
+  let last;
+  for (let i = 0; i < 23; i++) {
+    last = (await api('POST', '/api/v1/tickets', { body: { subject: `axolotl tank ${i}`, requester: { email: 'axo@example.com' }, message: { text: 'water' } } })).json;
+  }
+  let r = await api('GET', '/api/v1/search?q=axolotl');
+  assert.equal(r.json.items.length, 20);
+  r = await api('GET', '/api/v1/search?q=axolotl&limit=100');
+  assert.equal(r.json.items.length, 23);
+  assert.equal(new Set(r.json.items.map((x) => x.ticket_id)).size, 23);
+  const ob = (await api('GET', `/api/v1/tickets/${last.id}/outbox`)).json;
+  assert.equal(ob.items.length, 1);
+  assert.equal(ob.next_after, null);
+  r = await api('GET', `/api/v1/tickets/${last.id}/outbox?after=${ob.items[0].id}`);
+  assert.deepEqual(r.json, { items: [], next_after: null });
+  r = await api('GET', `/api/v1/tickets/${last.id}/outbox?limit=1`);
+  assert.equal(r.json.items.length, 1);
+  assert.equal(r.json.next_after, null);
+});
