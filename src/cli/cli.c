@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sysexits.h>
 
 #include "cli/cli.h"
@@ -73,12 +74,21 @@ int hd_cli_config(const char *data, struct hd_config *cfg)
 	return 0;
 }
 
-int hd_cli_open(const char *data, const struct hd_config *cfg, struct hd_store **st)
+int hd_cli_open(const char *data, const struct hd_config *cfg, int create, struct hd_store **st)
 {
 	struct hd_store_opts o = { data, cfg->readers, cfg->cache_kib };
 	struct hd_err err = { 0 };
-	int rc = hd_store_open(st, &o, &err);
+	char path[4096];
+	struct stat sb;
+	int rc;
 
+	snprintf(path, sizeof(path), "%s/heed.db", data);
+	if (!create && stat(path, &sb) != 0) {
+		fprintf(stderr, "heed: %s has no heed database (create one with: heed init --data %s)\n",
+			data, data);
+		return EX_NOINPUT;
+	}
+	rc = hd_store_open(st, &o, &err);
 	if (rc) {
 		hd_cli_error(data, &err);
 		return rc == HD_EINVAL ? EX_DATAERR : EX_UNAVAILABLE;

@@ -26,8 +26,10 @@ const char *hd_cli_data_dir(const char *flag);
  * Prints the problem and returns non-zero on a bad setting. */
 int hd_cli_config(const char *data, struct hd_config *cfg);
 
-/** Open the store in `data`, printing the problem on failure. */
-int hd_cli_open(const char *data, const struct hd_config *cfg, struct hd_store **st);
+/** Open the store in `data`, printing the problem on failure. Unless
+ * `create` is set, a directory without a heed database is refused (so a
+ * mistyped --data never starts an empty desk). */
+int hd_cli_open(const char *data, const struct hd_config *cfg, int create, struct hd_store **st);
 
 /** Print `err` as "heed: <what>: <message>" on stderr. */
 void hd_cli_error(const char *what, const struct hd_err *err);

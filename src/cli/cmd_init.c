@@ -197,7 +197,7 @@ int hd_cmd_init(int argc, char **argv)
 		fputs(conf, f);
 		fclose(f);
 	}
-	rc = hd_cli_open(data, &cfg, &st);
+	rc = hd_cli_open(data, &cfg, 1, &st);
 	if (rc)
 		return rc;
 	hd_secret_password(pw, sizeof(pw));

@@ -58,7 +58,7 @@ int hd_cmd_migrate(int argc, char **argv)
 
 	if (rc)
 		return rc < 0 ? 0 : rc;
-	if ((rc = hd_cli_config(data, &cfg)) || (rc = hd_cli_open(data, &cfg, &st)))
+	if ((rc = hd_cli_config(data, &cfg)) || (rc = hd_cli_open(data, &cfg, 0, &st)))
 		return rc;
 	hd_store_schema_version(st, &have, &want);
 	printf("schema version %d (latest %d)\n", have, want);
@@ -121,7 +121,7 @@ int hd_cmd_token(int argc, char **argv)
 	rc = common_opts(argc - 1, argv + 1, token_usage, opts, &data, token_extra, &o);
 	if (rc)
 		return rc < 0 ? 0 : rc;
-	if ((rc = hd_cli_config(data, &cfg)) || (rc = hd_cli_open(data, &cfg, &st)))
+	if ((rc = hd_cli_config(data, &cfg)) || (rc = hd_cli_open(data, &cfg, 0, &st)))
 		return rc;
 	hd_arena_init(&a, 64 << 20);
 	if (hd_store_agent_list(st, &agents, &n, &a, &err)) {
@@ -226,7 +226,7 @@ int hd_cmd_seed(int argc, char **argv)
 
 	if (rc)
 		return rc < 0 ? 0 : rc;
-	if ((rc = hd_cli_config(data, &cfg)) || (rc = hd_cli_open(data, &cfg, &st)))
+	if ((rc = hd_cli_config(data, &cfg)) || (rc = hd_cli_open(data, &cfg, 0, &st)))
 		return rc;
 	s.t0 = hd_mono_ms();
 	s.tty = isatty(STDERR_FILENO);

@@ -81,7 +81,7 @@ int hd_cmd_serve(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	rc = hd_cli_open(data, &cfg, &st);
+	rc = hd_cli_open(data, &cfg, 0, &st);
 	if (rc)
 		return rc;
 	app.store = st;

@@ -77,6 +77,17 @@ static void res_init(struct hd_res *res)
 	res->status = MHD_HTTP_OK;
 }
 
+#define HEADERS_MAX (32 * 1024)        /* our cap on all request headers */
+#define CONNECTION_MEMORY (256 * 1024)  /* MHD's per-connection buffer: above
+					 * it MHD answers 431 itself, in HTML */
+
+static enum MHD_Result add_header_size(void *cls, enum MHD_ValueKind kind, const char *key,
+				       const char *value)
+{
+	*(size_t *)cls += strlen(key) + (value ? strlen(value) : 0) + 4;
+	return MHD_YES;
+}
+
 static enum MHD_Result access_cb(void *cls, struct MHD_Connection *conn, const char *url,
 				 const char *method, const char *version, const char *upload_data,
 				 size_t *upload_data_size, void **con_cls)
@@ -87,6 +98,7 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *conn, const c
 	enum MHD_Result ok;
 
 	if (!r) {
+		size_t header_bytes = 0;
 		const char *cl;
 
 		r = calloc(1, sizeof(*r));
@@ -99,6 +111,15 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *conn, const c
 		hd_arena_init(&r->arena, (size_t)app->cfg->max_body_bytes * 3 + (64u << 20));
 		hd_sbuf_init(&r->body, (size_t)app->cfg->max_body_bytes + 1);
 		*con_cls = r;
+		MHD_get_connection_values(conn, MHD_HEADER_KIND, add_header_size, &header_bytes);
+		if (header_bytes > HEADERS_MAX) {
+			r->too_big = 1;
+			res_init(&res);
+			hd_res_problem(&res, MHD_HTTP_REQUEST_HEADER_FIELDS_TOO_LARGE,
+				       "headers-too-large", "Request headers too large",
+				       "the request headers are larger than 32 KiB", NULL);
+			return send_res(r, &res);
+		}
 		cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 						 MHD_HTTP_HEADER_CONTENT_LENGTH);
 		if (cl && strtoull(cl, NULL, 10) > (unsigned long long)app->cfg->max_body_bytes) {
@@ -199,6 +220,7 @@ int hd_server_start(struct hd_app *app, struct hd_server **out, unsigned *port,
 				(unsigned)app->cfg->workers, MHD_OPTION_NOTIFY_COMPLETED,
 				completed_cb, NULL, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
 				MHD_OPTION_CONNECTION_LIMIT, (unsigned)8192,
+				MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY,
 				MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1, MHD_OPTION_END);
 	freeaddrinfo(ai);
 	if (!s->d) {

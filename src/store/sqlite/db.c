@@ -63,7 +63,7 @@ int hd_db_connect(struct hd_store *st, int writer, struct hd_conn **out, struct 
 		 "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
 		 "PRAGMA cache_size=-%lld; PRAGMA temp_store=MEMORY;%s",
 		 (long long)st->cache_kib, writer ? "" : "PRAGMA query_only=1;");
-	if (hd_db_exec(c, pragmas, err))
+	if (hd_db_exec(c, pragmas, err) || hd_rank_register(c->db, err))
 		goto fail;
 	*out = c;
 	return 0;
@@ -289,11 +289,22 @@ static char *path_join(const char *a, const char *b)
 	return p;
 }
 
+/* Process-wide SQLite settings, before the library initialises itself.
+ * Memory statistics take a global mutex on every allocation: with dozens
+ * of threads reading at once that mutex was the bottleneck. */
+static void sqlite_configure(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	sqlite3_initialize();
+}
+
 int hd_store_open(struct hd_store **out, const struct hd_store_opts *opts, struct hd_err *err)
 {
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
 	struct hd_store *st = calloc(1, sizeof(*st));
 	int rc = HD_ENOMEM;
 
+	pthread_once(&once, sqlite_configure);
 	*out = NULL;
 	if (!st)
 		return hd_err_set(err, HD_ENOMEM, NULL, "out of memory");

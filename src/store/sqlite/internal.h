@@ -128,6 +128,11 @@ int hd_db_require(struct hd_conn *c, const char *sql, int64_t id, int code, cons
 int hd_db_bind_id(sqlite3_stmt *st, int idx, int64_t id);
 int hd_db_bind_text(sqlite3_stmt *st, int idx, const char *s);
 
+/* ---- rank.c ---- */
+
+/** Register the heed_rank() FTS5 ranking function on `db`. */
+int hd_rank_register(sqlite3 *db, struct hd_err *err);
+
 /* ---- schema.c ---- */
 
 /** Apply pending migrations on the writer connection. */

@@ -1,29 +1,46 @@
 /*
- * search.c — ranked full-text search over ticket subjects and message text
- * (FTS5, bm25). Snippets mark matched words with \x02 ... \x03, which the
- * HTTP layer turns into <mark> after escaping the text.
+ * search.c — full-text search over ticket subjects and message text (FTS5).
  *
- * Each side first picks its best `limit` rows by rank using only the FTS
- * index; snippets and joins are computed for those rows alone.
+ * Ranking: each side (subjects, messages) takes its 300 most
+ * recent matches — FTS5 walks a posting list newest-first and stops, so this
+ * costs the same however common a word is — ranks them with heed_rank()
+ * (rank.c), and only for the best `limit` of both sides together computes
+ * snippets (about 0.1 ms each) and joins. A rare term is ranked over all its matches; a very common one over
+ * its most recent 300, which is what a help desk searching for "printer"
+ * wants to see first anyway.
+ *
+ * Snippets mark matched words with \x02 ... \x03; the HTTP layer turns them
+ * into <mark> after escaping the text.
  */
 #include "store/sqlite/internal.h"
 #include "util/banned.h"
 
+/* The window over messages: all of them for agents, public ones only for
+ * customers (which costs a lookup of each candidate message). */
+#define M_RECENT_ALL                                                                           \
+	"WITH m_recent AS (SELECT rowid AS id, heed_rank(messages_fts) AS r FROM messages_fts" \
+	"  WHERE messages_fts MATCH ?1 AND ?2 ORDER BY rowid DESC LIMIT 300),"
+#define M_RECENT_PUBLIC                                                                        \
+	"WITH m_recent AS (SELECT messages_fts.rowid AS id, heed_rank(messages_fts) AS r"     \
+	"  FROM messages_fts JOIN messages m ON m.id = messages_fts.rowid"                     \
+	"  WHERE messages_fts MATCH ?1 AND NOT ?2 AND m.visibility = 'public'"                 \
+	"  ORDER BY messages_fts.rowid DESC LIMIT 300),"
+
 #define SEARCH_SQL                                                                             \
-	"SELECT tid, subject, status, mid, snip, rnk FROM ("                                   \
-	" SELECT f.rowid AS tid, t.subject AS subject, t.status AS status, 0 AS mid,"          \
-	"  snippet(tickets_fts, 0, char(2), char(3), '…', 16) AS snip, f.rank AS rnk"         \
-	" FROM tickets_fts f JOIN tickets t ON t.id = f.rowid"                                 \
-	" WHERE tickets_fts MATCH ?1 ORDER BY f.rank LIMIT ?3)"                                \
-	" UNION ALL "                                                                          \
-	"SELECT tid, subject, status, mid, snip, rnk FROM ("                                   \
-	" SELECT m.ticket_id AS tid, t.subject AS subject, t.status AS status, f.rowid AS mid," \
-	"  snippet(messages_fts, 0, char(2), char(3), '…', 16) AS snip, f.rank AS rnk"        \
-	" FROM messages_fts f JOIN messages m ON m.id = f.rowid"                               \
-	" JOIN tickets t ON t.id = m.ticket_id"                                                \
-	" WHERE messages_fts MATCH ?1 AND (?2 OR m.visibility = 'public')"                     \
-	" ORDER BY f.rank LIMIT ?3)"                                                           \
-	" ORDER BY rnk LIMIT ?3"
+	" m_best AS (SELECT id, r FROM m_recent ORDER BY r, id DESC LIMIT ?3),"                \
+	" t_recent AS (SELECT rowid AS id, heed_rank(tickets_fts) AS r FROM tickets_fts"       \
+	"  WHERE tickets_fts MATCH ?1 ORDER BY rowid DESC LIMIT 300),"                         \
+	" t_best AS (SELECT id, r FROM t_recent ORDER BY r, id DESC LIMIT ?3),"                \
+	" best AS (SELECT 1 AS msg, id, r FROM m_best UNION ALL"                               \
+	"  SELECT 0, id, r FROM t_best ORDER BY r, id DESC LIMIT ?3) "                         \
+	"SELECT t.id, t.subject, t.status, CASE WHEN b.msg THEN b.id ELSE 0 END,"              \
+	" CASE WHEN b.msg THEN (SELECT snippet(messages_fts, 0, char(2), char(3), '…', 16)"   \
+	"   FROM messages_fts WHERE messages_fts MATCH ?1 AND rowid = b.id)"                   \
+	"  ELSE (SELECT snippet(tickets_fts, 0, char(2), char(3), '…', 16)"                   \
+	"   FROM tickets_fts WHERE tickets_fts MATCH ?1 AND rowid = b.id) END, b.r "           \
+	"FROM best b LEFT JOIN messages m ON b.msg AND m.id = b.id"                            \
+	" JOIN tickets t ON t.id = CASE WHEN b.msg THEN m.ticket_id ELSE b.id END"             \
+	" ORDER BY b.r, b.id DESC"
 
 static void read_hit(sqlite3_stmt *s, void *item, struct hd_arena *a)
 {
@@ -49,7 +66,7 @@ int hd_store_search(struct hd_store *st, const char *fts, int internal, int limi
 	*n = 0;
 	if (rc)
 		return rc;
-	s = hd_db_stmt(c, SEARCH_SQL, err);
+	s = hd_db_stmt(c, internal ? M_RECENT_ALL SEARCH_SQL : M_RECENT_PUBLIC SEARCH_SQL, err);
 	if (!s) {
 		rc = HD_EIO;
 	} else {
