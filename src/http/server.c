@@ -77,9 +77,12 @@ static void res_init(struct hd_res *res)
 	res->status = MHD_HTTP_OK;
 }
 
-#define HEADERS_MAX (32 * 1024)        /* our cap on all request headers */
-#define CONNECTION_MEMORY (256 * 1024)  /* MHD's per-connection buffer: above
-					 * it MHD answers 431 itself, in HTML */
+/* Headers: over HEADERS_MAX we answer 431 with a problem document; over
+ * about CONNECTION_MEMORY libmicrohttpd answers 431 itself (in HTML). The
+ * buffer is cleared for every request, so a larger one costs throughput
+ * (measured: 32 KiB 29.9k GET/s, 256 KiB 25.5k). */
+#define HEADERS_MAX (16 * 1024)
+#define CONNECTION_MEMORY (32 * 1024)
 
 static enum MHD_Result add_header_size(void *cls, enum MHD_ValueKind kind, const char *key,
 				       const char *value)
@@ -117,7 +120,7 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *conn, const c
 			res_init(&res);
 			hd_res_problem(&res, MHD_HTTP_REQUEST_HEADER_FIELDS_TOO_LARGE,
 				       "headers-too-large", "Request headers too large",
-				       "the request headers are larger than 32 KiB", NULL);
+				       "the request headers are larger than 16 KiB", NULL);
 			return send_res(r, &res);
 		}
 		cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,

@@ -43,6 +43,8 @@ int hd_db_exec(struct hd_conn *c, const char *sql, struct hd_err *err)
 	return 0;
 }
 
+#define WRITER_CACHE_KIB (32 * 1024)
+
 int hd_db_connect(struct hd_store *st, int writer, struct hd_conn **out, struct hd_err *err)
 {
 	struct hd_conn *c = calloc(1, sizeof(*c));
@@ -62,7 +64,10 @@ int hd_db_connect(struct hd_store *st, int writer, struct hd_conn **out, struct 
 	snprintf(pragmas, sizeof(pragmas),
 		 "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
 		 "PRAGMA cache_size=-%lld; PRAGMA temp_store=MEMORY;%s",
-		 (long long)st->cache_kib, writer ? "" : "PRAGMA query_only=1;");
+		 /* The writer touches every index on every commit: it gets a
+		  * cache that holds their hot pages (WRITER_CACHE_KIB). */
+		 (long long)(writer ? WRITER_CACHE_KIB : st->cache_kib),
+		 writer ? "" : "PRAGMA query_only=1;");
 	if (hd_db_exec(c, pragmas, err) || hd_rank_register(c->db, err))
 		goto fail;
 	*out = c;
