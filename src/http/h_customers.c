@@ -23,9 +23,9 @@ static void answer_customer(struct hd_req *r, struct hd_res *res, int64_t id, un
 	}
 	snprintf(loc, sizeof(loc), "/api/v1/customers/%lld", (long long)id);
 	if (status == 201)
-		hd_res_created(r, res, hd_out_customer(&c), loc);
+		HD_RES_CREATED(r, res, hd_out_customer, &c, loc);
 	else
-		hd_res_json(res, status, hd_out_customer(&c));
+		HD_RES_ONE(res, status, hd_out_customer, &c);
 }
 
 void hd_h_customer_list(struct hd_req *r, struct hd_res *res)
@@ -34,7 +34,6 @@ void hd_h_customer_list(struct hd_req *r, struct hd_res *res)
 	struct hd_err err = { 0 };
 	const char *q = hd_req_query(r, "q");
 	char norm[HD_IDENTITY_MAX];
-	json_t *items;
 	int64_t after, next;
 	size_t n;
 	int limit;
@@ -61,10 +60,7 @@ void hd_h_customer_list(struct hd_req *r, struct hd_res *res)
 		hd_res_err(res, &err);
 		return;
 	}
-	items = json_array();
-	for (size_t i = 0; i < n; i++)
-		json_array_append_new(items, hd_out_customer(&cs[i]));
-	hd_res_json(res, 200, hd_out_page(items, next));
+	HD_RES_PAGE(res, hd_out_customer, cs, n, next);
 }
 
 void hd_h_customer_create(struct hd_req *r, struct hd_res *res)
@@ -111,7 +107,6 @@ void hd_h_customer_tickets(struct hd_req *r, struct hd_res *res)
 	struct hd_customer c;
 	struct hd_ticket *ts;
 	struct hd_err err = { 0 };
-	json_t *items;
 	size_t n;
 	int64_t next;
 
@@ -123,10 +118,7 @@ void hd_h_customer_tickets(struct hd_req *r, struct hd_res *res)
 		hd_res_err(res, &err);
 		return;
 	}
-	items = json_array();
-	for (size_t i = 0; i < n; i++)
-		json_array_append_new(items, hd_out_ticket(&ts[i]));
-	hd_res_json(res, 200, hd_out_page(items, next));
+	HD_RES_PAGE(res, hd_out_ticket, ts, n, next);
 }
 
 void hd_h_identity_add(struct hd_req *r, struct hd_res *res)
@@ -162,17 +154,13 @@ void hd_h_org_list(struct hd_req *r, struct hd_res *res)
 {
 	struct hd_organization *os;
 	struct hd_err err = { 0 };
-	json_t *items;
 	size_t n;
 
 	if (hd_store_org_list(r->app->store, &os, &n, &r->arena, &err)) {
 		hd_res_err(res, &err);
 		return;
 	}
-	items = json_array();
-	for (size_t i = 0; i < n; i++)
-		json_array_append_new(items, hd_out_org(&os[i]));
-	hd_res_json(res, 200, hd_out_page(items, 0));
+	HD_RES_PAGE(res, hd_out_org, os, n, 0);
 }
 
 void hd_h_org_create(struct hd_req *r, struct hd_res *res)
@@ -201,7 +189,7 @@ void hd_h_org_create(struct hd_req *r, struct hd_res *res)
 	    hd_store_org_get(r->app->store, id, &o, &r->arena, &err))
 		goto fail;
 	snprintf(loc, sizeof(loc), "/api/v1/organizations/%lld", (long long)id);
-	hd_res_created(r, res, hd_out_org(&o), loc);
+	HD_RES_CREATED(r, res, hd_out_org, &o, loc);
 	json_decref(root);
 	return;
 fail:
@@ -217,5 +205,5 @@ void hd_h_org_get(struct hd_req *r, struct hd_res *res)
 	if (hd_store_org_get(r->app->store, r->ids[0], &o, &r->arena, &err))
 		hd_res_err(res, &err);
 	else
-		hd_res_json(res, 200, hd_out_org(&o));
+		HD_RES_ONE(res, 200, hd_out_org, &o);
 }

@@ -32,7 +32,7 @@ void hd_h_search(struct hd_req *r, struct hd_res *res)
 	struct hd_search_hit *hits;
 	struct hd_err err = { 0 };
 	struct hd_sbuf fts;
-	json_t *items;
+	struct hd_jw w;
 	size_t n;
 	int limit = 20;
 
@@ -60,8 +60,14 @@ void hd_h_search(struct hd_req *r, struct hd_res *res)
 		return;
 	}
 	hd_sbuf_release(&fts);
-	items = json_array();
+	hd_jw_init(&w, HD_OUT_MAX);
+	hd_jw_obj(&w);
+	hd_jw_key(&w, "items");
+	hd_jw_arr(&w);
 	for (size_t i = 0; i < n; i++)
-		json_array_append_new(items, hd_out_search_hit(&hits[i]));
-	hd_res_json(res, 200, json_pack("{s:o,s:s}", "items", items, "q", q));
+		hd_out_search_hit(&w, &hits[i]);
+	hd_jw_arr_end(&w);
+	hd_jw_kstr(&w, "q", q);
+	hd_jw_obj_end(&w);
+	hd_res_jw(res, 200, &w);
 }

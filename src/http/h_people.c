@@ -45,26 +45,22 @@ static void answer_team(struct hd_req *r, struct hd_res *res, int64_t id, unsign
 	}
 	snprintf(loc, sizeof(loc), "/api/v1/teams/%lld", (long long)id);
 	if (status == 201)
-		hd_res_created(r, res, hd_out_team(&t), loc);
+		HD_RES_CREATED(r, res, hd_out_team, &t, loc);
 	else
-		hd_res_json(res, status, hd_out_team(&t));
+		HD_RES_ONE(res, status, hd_out_team, &t);
 }
 
 void hd_h_team_list(struct hd_req *r, struct hd_res *res)
 {
 	struct hd_team *ts;
 	struct hd_err err = { 0 };
-	json_t *items;
 	size_t n;
 
 	if (hd_store_team_list(r->app->store, &ts, &n, &r->arena, &err)) {
 		hd_res_err(res, &err);
 		return;
 	}
-	items = json_array();
-	for (size_t i = 0; i < n; i++)
-		json_array_append_new(items, hd_out_team(&ts[i]));
-	hd_res_json(res, 200, hd_out_page(items, 0));
+	HD_RES_PAGE(res, hd_out_team, ts, n, 0);
 }
 
 /* member_ids: an array of agent ids into an arena array. */
@@ -158,26 +154,22 @@ static void answer_agent(struct hd_req *r, struct hd_res *res, int64_t id, unsig
 	}
 	snprintf(loc, sizeof(loc), "/api/v1/agents/%lld", (long long)id);
 	if (status == 201)
-		hd_res_created(r, res, hd_out_agent(&a), loc);
+		HD_RES_CREATED(r, res, hd_out_agent, &a, loc);
 	else
-		hd_res_json(res, status, hd_out_agent(&a));
+		HD_RES_ONE(res, status, hd_out_agent, &a);
 }
 
 void hd_h_agent_list(struct hd_req *r, struct hd_res *res)
 {
 	struct hd_agent *as;
 	struct hd_err err = { 0 };
-	json_t *items;
 	size_t n;
 
 	if (hd_store_agent_list(r->app->store, &as, &n, &r->arena, &err)) {
 		hd_res_err(res, &err);
 		return;
 	}
-	items = json_array();
-	for (size_t i = 0; i < n; i++)
-		json_array_append_new(items, hd_out_agent(&as[i]));
-	hd_res_json(res, 200, hd_out_page(items, 0));
+	HD_RES_PAGE(res, hd_out_agent, as, n, 0);
 }
 
 static int in_role(json_t *root, int *set, enum hd_role *role, struct hd_err *err)

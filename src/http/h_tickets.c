@@ -58,9 +58,9 @@ static void answer_ticket(struct hd_req *r, struct hd_res *res, int64_t id, unsi
 	}
 	if (status == 201) {
 		snprintf(loc, sizeof(loc), "/api/v1/tickets/%lld", (long long)id);
-		hd_res_created(r, res, hd_out_ticket(&t), loc);
+		HD_RES_CREATED(r, res, hd_out_ticket, &t, loc);
 	} else {
-		hd_res_json(res, status, hd_out_ticket(&t));
+		HD_RES_ONE(res, status, hd_out_ticket, &t);
 	}
 	snprintf(res->etag, sizeof(res->etag), "\"%lld\"", (long long)t.version);
 }
@@ -159,7 +159,6 @@ void hd_h_ticket_list(struct hd_req *r, struct hd_res *res)
 	struct hd_ticket_filter f;
 	struct hd_ticket *ts;
 	struct hd_err err = { 0 };
-	json_t *items;
 	size_t n;
 	int64_t next;
 
@@ -168,10 +167,7 @@ void hd_h_ticket_list(struct hd_req *r, struct hd_res *res)
 		hd_res_err(res, &err);
 		return;
 	}
-	items = json_array();
-	for (size_t i = 0; i < n; i++)
-		json_array_append_new(items, hd_out_ticket(&ts[i]));
-	hd_res_json(res, 200, hd_out_page(items, next));
+	HD_RES_PAGE(res, hd_out_ticket, ts, n, next);
 }
 
 /* ---- messages ------------------------------------------------------------ */
@@ -181,7 +177,6 @@ void hd_h_message_list(struct hd_req *r, struct hd_res *res)
 	struct hd_message *ms;
 	struct hd_err err = { 0 };
 	const char *vis = hd_req_query(r, "visibility");
-	json_t *items;
 	int64_t after, next;
 	size_t n;
 	int limit, internal = 1;
@@ -199,10 +194,7 @@ void hd_h_message_list(struct hd_req *r, struct hd_res *res)
 		hd_res_err(res, &err);
 		return;
 	}
-	items = json_array();
-	for (size_t i = 0; i < n; i++)
-		json_array_append_new(items, hd_out_message(&ms[i]));
-	hd_res_json(res, 200, hd_out_page(items, next));
+	HD_RES_PAGE(res, hd_out_message, ms, n, next);
 }
 
 void hd_h_message_create(struct hd_req *r, struct hd_res *res)
@@ -234,7 +226,7 @@ void hd_h_message_create(struct hd_req *r, struct hd_res *res)
 		goto out;
 	}
 	snprintf(loc, sizeof(loc), "/api/v1/tickets/%lld/messages", (long long)r->ids[0]);
-	hd_res_created(r, res, hd_out_message(&m), loc);
+	HD_RES_CREATED(r, res, hd_out_message, &m, loc);
 out:
 	json_decref(root);
 }
@@ -245,7 +237,6 @@ void hd_h_event_list(struct hd_req *r, struct hd_res *res)
 {
 	struct hd_event *es;
 	struct hd_err err = { 0 };
-	json_t *items;
 	int64_t after, next;
 	size_t n;
 	int limit;
@@ -256,10 +247,7 @@ void hd_h_event_list(struct hd_req *r, struct hd_res *res)
 		hd_res_err(res, &err);
 		return;
 	}
-	items = json_array();
-	for (size_t i = 0; i < n; i++)
-		json_array_append_new(items, hd_out_event(&es[i]));
-	hd_res_json(res, 200, hd_out_page(items, next));
+	HD_RES_PAGE(res, hd_out_event, es, n, next);
 }
 
 void hd_h_outbox_list(struct hd_req *r, struct hd_res *res)
@@ -267,7 +255,6 @@ void hd_h_outbox_list(struct hd_req *r, struct hd_res *res)
 	struct hd_outbox_item *os;
 	struct hd_ticket t;
 	struct hd_err err = { 0 };
-	json_t *items;
 	int64_t after, next;
 	size_t n;
 	int limit;
@@ -279,10 +266,7 @@ void hd_h_outbox_list(struct hd_req *r, struct hd_res *res)
 		hd_res_err(res, &err);
 		return;
 	}
-	items = json_array();
-	for (size_t i = 0; i < n; i++)
-		json_array_append_new(items, hd_out_outbox(&os[i]));
-	hd_res_json(res, 200, hd_out_page(items, next));
+	HD_RES_PAGE(res, hd_out_outbox, os, n, next);
 }
 
 void hd_h_attachment_get(struct hd_req *r, struct hd_res *res)

@@ -50,7 +50,4 @@ void hd_h_search(struct hd_req *r, struct hd_res *res);
 /** The query-string lookup for the input parsers (ctx: struct hd_req *). */
 const char *hd_req_query_fn(void *ctx, const char *key);
 
-/** Answer 201 (or 200 for a replay) with a Location and a replay header. */
-void hd_res_created(struct hd_req *r, struct hd_res *res, json_t *body, const char *location);
-
 #endif

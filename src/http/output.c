@@ -1,140 +1,171 @@
 /*
- * output.c — records to JSON (see output.h).
+ * output.c — records to JSON (see output.h). Field order follows
+ * docs/openapi.yaml.
  */
+#include <stdlib.h>
 #include <string.h>
 
+#include "http/handlers.h"
 #include "http/output.h"
-#include "util/sbuf.h"
 #include "util/timeutil.h"
 #include "util/banned.h"
 
-json_t *hd_out_time(int64_t ms)
+void hd_out_ticket(struct hd_jw *w, const struct hd_ticket *t)
 {
-	char buf[HD_RFC3339_LEN];
-
-	return ms ? json_string(hd_time_format(ms, buf)) : json_null();
+	hd_jw_obj(w);
+	hd_jw_kint(w, "id", t->id);
+	hd_jw_kstr(w, "subject", t->subject ? t->subject : "");
+	hd_jw_kstr(w, "status", hd_status_name(t->lc.status));
+	hd_jw_kstr(w, "priority", hd_priority_name(t->priority));
+	hd_jw_kstr(w, "channel", hd_channel_name(t->channel));
+	hd_jw_kid(w, "team_id", t->team_id);
+	hd_jw_kstr(w, "team_name", t->team_name);
+	hd_jw_kid(w, "assignee_id", t->assignee_id);
+	hd_jw_kstr(w, "assignee_name", t->assignee_name);
+	hd_jw_kint(w, "customer_id", t->customer_id);
+	hd_jw_kstr(w, "customer_name", t->customer_name);
+	hd_jw_ktime(w, "created_at", t->created_at);
+	hd_jw_ktime(w, "updated_at", t->updated_at);
+	hd_jw_ktime(w, "first_response_due", t->first_response_due);
+	hd_jw_ktime(w, "first_response_at", t->lc.first_response_at);
+	hd_jw_ktime(w, "solved_at", t->lc.solved_at);
+	hd_jw_ktime(w, "closed_at", t->lc.closed_at);
+	hd_jw_kint(w, "reopen_count", t->lc.reopen_count);
+	hd_jw_kint(w, "message_count", t->message_count);
+	hd_jw_kint(w, "version", t->version);
+	hd_jw_obj_end(w);
 }
 
-static json_t *id_or_null(int64_t id)
+void hd_out_message(struct hd_jw *w, const struct hd_message *m)
 {
-	return id ? json_integer(id) : json_null();
-}
-
-static json_t *str_or_null(const char *s)
-{
-	return s ? json_string(s) : json_null();
-}
-
-json_t *hd_out_ticket(const struct hd_ticket *t)
-{
-	return json_pack("{s:I,s:s,s:s,s:s,s:s,s:o,s:o,s:o,s:o,s:I,s:o,s:o,s:o,s:o,s:o,s:o,"
-			 "s:o,s:i,s:I,s:I}",
-			 "id", (json_int_t)t->id, "subject", t->subject ? t->subject : "",
-			 "status", hd_status_name(t->lc.status), "priority",
-			 hd_priority_name(t->priority), "channel", hd_channel_name(t->channel),
-			 "team_id", id_or_null(t->team_id), "team_name", str_or_null(t->team_name),
-			 "assignee_id", id_or_null(t->assignee_id), "assignee_name",
-			 str_or_null(t->assignee_name), "customer_id", (json_int_t)t->customer_id,
-			 "customer_name", str_or_null(t->customer_name), "created_at",
-			 hd_out_time(t->created_at), "updated_at", hd_out_time(t->updated_at),
-			 "first_response_due", hd_out_time(t->first_response_due),
-			 "first_response_at", hd_out_time(t->lc.first_response_at), "solved_at",
-			 hd_out_time(t->lc.solved_at), "closed_at", hd_out_time(t->lc.closed_at),
-			 "reopen_count", t->lc.reopen_count, "message_count",
-			 (json_int_t)t->message_count, "version", (json_int_t)t->version);
-}
-
-json_t *hd_out_message(const struct hd_message *m)
-{
-	json_t *atts = json_array();
-
+	hd_jw_obj(w);
+	hd_jw_kint(w, "id", m->id);
+	hd_jw_kint(w, "ticket_id", m->ticket_id);
+	hd_jw_kstr(w, "author", hd_author_name(m->author));
+	hd_jw_kid(w, "author_id", m->author_id);
+	hd_jw_kstr(w, "author_name", m->author_name);
+	hd_jw_kstr(w, "visibility", hd_visibility_name(m->visibility));
+	hd_jw_kstr(w, "text", m->text ? m->text : "");
+	hd_jw_kstr(w, "html", m->html);
+	hd_jw_kstr(w, "source_id", m->source_id);
+	hd_jw_ktime(w, "created_at", m->created_at);
+	hd_jw_key(w, "attachments");
+	hd_jw_arr(w);
 	for (size_t i = 0; i < m->nattachments; i++) {
 		const struct hd_attachment *a = &m->attachments[i];
 
-		json_array_append_new(atts,
-				      json_pack("{s:I,s:s,s:s,s:I,s:s}", "id", (json_int_t)a->id,
-						"filename", a->filename, "content_type",
-						a->content_type, "size", (json_int_t)a->size,
-						"sha256", a->sha256));
+		hd_jw_obj(w);
+		hd_jw_kint(w, "id", a->id);
+		hd_jw_kstr(w, "filename", a->filename);
+		hd_jw_kstr(w, "content_type", a->content_type);
+		hd_jw_kint(w, "size", a->size);
+		hd_jw_kstr(w, "sha256", a->sha256);
+		hd_jw_obj_end(w);
 	}
-	return json_pack("{s:I,s:I,s:s,s:o,s:o,s:s,s:s,s:o,s:o,s:o,s:o}", "id", (json_int_t)m->id,
-			 "ticket_id", (json_int_t)m->ticket_id, "author", hd_author_name(m->author),
-			 "author_id", id_or_null(m->author_id), "author_name",
-			 str_or_null(m->author_name), "visibility",
-			 hd_visibility_name(m->visibility), "text", m->text ? m->text : "", "html",
-			 str_or_null(m->html), "source_id", str_or_null(m->source_id),
-			 "created_at", hd_out_time(m->created_at), "attachments", atts);
+	hd_jw_arr_end(w);
+	hd_jw_obj_end(w);
 }
 
-json_t *hd_out_identity(const struct hd_identity *i)
+void hd_out_identity(struct hd_jw *w, const struct hd_identity *i)
 {
-	return json_pack("{s:I,s:s,s:s,s:o}", "id", (json_int_t)i->id, "kind",
-			 hd_idkind_name(i->kind), "value", i->value, "created_at",
-			 hd_out_time(i->created_at));
+	hd_jw_obj(w);
+	hd_jw_kint(w, "id", i->id);
+	hd_jw_kstr(w, "kind", hd_idkind_name(i->kind));
+	hd_jw_kstr(w, "value", i->value);
+	hd_jw_ktime(w, "created_at", i->created_at);
+	hd_jw_obj_end(w);
 }
 
-json_t *hd_out_customer(const struct hd_customer *c)
+void hd_out_customer(struct hd_jw *w, const struct hd_customer *c)
 {
-	json_t *ids = json_array();
-
+	hd_jw_obj(w);
+	hd_jw_kint(w, "id", c->id);
+	hd_jw_kstr(w, "name", c->name ? c->name : "");
+	hd_jw_kid(w, "organization_id", c->organization_id);
+	hd_jw_kstr(w, "organization_name", c->organization_name);
+	hd_jw_kstr(w, "notes", c->notes ? c->notes : "");
+	hd_jw_key(w, "identities");
+	hd_jw_arr(w);
 	for (size_t i = 0; i < c->nidentities; i++)
-		json_array_append_new(ids, hd_out_identity(&c->identities[i]));
-	return json_pack("{s:I,s:s,s:o,s:o,s:s,s:o,s:o,s:o}", "id", (json_int_t)c->id, "name",
-			 c->name ? c->name : "", "organization_id", id_or_null(c->organization_id),
-			 "organization_name", str_or_null(c->organization_name), "notes",
-			 c->notes ? c->notes : "", "identities", ids, "created_at",
-			 hd_out_time(c->created_at), "updated_at", hd_out_time(c->updated_at));
+		hd_out_identity(w, &c->identities[i]);
+	hd_jw_arr_end(w);
+	hd_jw_ktime(w, "created_at", c->created_at);
+	hd_jw_ktime(w, "updated_at", c->updated_at);
+	hd_jw_obj_end(w);
 }
 
-json_t *hd_out_org(const struct hd_organization *o)
+void hd_out_org(struct hd_jw *w, const struct hd_organization *o)
 {
-	return json_pack("{s:I,s:s,s:o,s:o}", "id", (json_int_t)o->id, "name", o->name, "domain",
-			 str_or_null(o->domain), "created_at", hd_out_time(o->created_at));
+	hd_jw_obj(w);
+	hd_jw_kint(w, "id", o->id);
+	hd_jw_kstr(w, "name", o->name);
+	hd_jw_kstr(w, "domain", o->domain);
+	hd_jw_ktime(w, "created_at", o->created_at);
+	hd_jw_obj_end(w);
 }
 
-static json_t *id_array(const int64_t *ids, size_t n)
+static void id_array(struct hd_jw *w, const char *key, const int64_t *ids, size_t n)
 {
-	json_t *a = json_array();
-
+	hd_jw_key(w, key);
+	hd_jw_arr(w);
 	for (size_t i = 0; i < n; i++)
-		json_array_append_new(a, json_integer(ids[i]));
-	return a;
+		hd_jw_int(w, ids[i]);
+	hd_jw_arr_end(w);
 }
 
-json_t *hd_out_team(const struct hd_team *t)
+void hd_out_team(struct hd_jw *w, const struct hd_team *t)
 {
-	return json_pack("{s:I,s:s,s:o,s:o}", "id", (json_int_t)t->id, "name", t->name,
-			 "member_ids", id_array(t->member_ids, t->nmembers), "created_at",
-			 hd_out_time(t->created_at));
+	hd_jw_obj(w);
+	hd_jw_kint(w, "id", t->id);
+	hd_jw_kstr(w, "name", t->name);
+	id_array(w, "member_ids", t->member_ids, t->nmembers);
+	hd_jw_ktime(w, "created_at", t->created_at);
+	hd_jw_obj_end(w);
 }
 
-json_t *hd_out_agent(const struct hd_agent *a)
+void hd_out_agent(struct hd_jw *w, const struct hd_agent *a)
 {
-	return json_pack("{s:I,s:s,s:s,s:s,s:b,s:o,s:o}", "id", (json_int_t)a->id, "name",
-			 a->name, "email", a->email, "role", hd_role_name(a->role), "active",
-			 a->active, "team_ids", id_array(a->team_ids, a->nteams), "created_at",
-			 hd_out_time(a->created_at));
+	hd_jw_obj(w);
+	hd_jw_kint(w, "id", a->id);
+	hd_jw_kstr(w, "name", a->name);
+	hd_jw_kstr(w, "email", a->email);
+	hd_jw_kstr(w, "role", hd_role_name(a->role));
+	hd_jw_kbool(w, "active", a->active);
+	id_array(w, "team_ids", a->team_ids, a->nteams);
+	hd_jw_ktime(w, "created_at", a->created_at);
+	hd_jw_obj_end(w);
 }
 
-json_t *hd_out_event(const struct hd_event *e)
+void hd_out_event(struct hd_jw *w, const struct hd_event *e)
 {
-	json_t *data = e->data ? json_loads(e->data, 0, NULL) : NULL;
-
-	return json_pack("{s:I,s:I,s:s,s:o,s:o,s:s,s:o,s:o}", "id", (json_int_t)e->id,
-			 "ticket_id", (json_int_t)e->ticket_id, "actor_kind",
-			 hd_author_name(e->actor_kind), "actor_id", id_or_null(e->actor_id),
-			 "actor_name", str_or_null(e->actor_name), "type", e->type, "data",
-			 data ? data : json_object(), "at", hd_out_time(e->at));
+	hd_jw_obj(w);
+	hd_jw_kint(w, "id", e->id);
+	hd_jw_kint(w, "ticket_id", e->ticket_id);
+	hd_jw_kstr(w, "actor_kind", hd_author_name(e->actor_kind));
+	hd_jw_kid(w, "actor_id", e->actor_id);
+	hd_jw_kstr(w, "actor_name", e->actor_name);
+	hd_jw_kstr(w, "type", e->type);
+	hd_jw_key(w, "data");
+	hd_jw_raw(w, e->data); /* written by the store as compact JSON */
+	hd_jw_ktime(w, "at", e->at);
+	hd_jw_obj_end(w);
 }
 
-json_t *hd_out_outbox(const struct hd_outbox_item *o)
+void hd_out_outbox(struct hd_jw *w, const struct hd_outbox_item *o)
 {
-	return json_pack("{s:I,s:o,s:s,s:s,s:s,s:s,s:s,s:s,s:i,s:o,s:o}", "id", (json_int_t)o->id,
-			 "ticket_id", id_or_null(o->ticket_id), "kind", o->kind, "to", o->to_addr,
-			 "subject", o->subject, "body_text", o->body_text, "message_id",
-			 o->message_id, "status", o->status, "attempts", o->attempts,
-			 "next_attempt_at", hd_out_time(o->next_attempt_at), "created_at",
-			 hd_out_time(o->created_at));
+	hd_jw_obj(w);
+	hd_jw_kint(w, "id", o->id);
+	hd_jw_kid(w, "ticket_id", o->ticket_id);
+	hd_jw_kstr(w, "kind", o->kind);
+	hd_jw_kstr(w, "to", o->to_addr);
+	hd_jw_kstr(w, "subject", o->subject);
+	hd_jw_kstr(w, "body_text", o->body_text);
+	hd_jw_kstr(w, "message_id", o->message_id);
+	hd_jw_kstr(w, "status", o->status);
+	hd_jw_kint(w, "attempts", o->attempts);
+	hd_jw_ktime(w, "next_attempt_at", o->next_attempt_at);
+	hd_jw_ktime(w, "created_at", o->created_at);
+	hd_jw_obj_end(w);
 }
 
 /* The snippet marks matches with \x02 ... \x03: plain text drops the marks;
@@ -155,24 +186,48 @@ static void snippet_forms(const char *s, struct hd_sbuf *plain, struct hd_sbuf *
 	}
 }
 
-json_t *hd_out_search_hit(const struct hd_search_hit *h)
+void hd_out_search_hit(struct hd_jw *w, const struct hd_search_hit *h)
 {
 	struct hd_sbuf plain, html;
-	json_t *j;
 
 	hd_sbuf_init(&plain, 1 << 16);
 	hd_sbuf_init(&html, 1 << 17);
 	snippet_forms(h->snippet ? h->snippet : "", &plain, &html);
-	j = json_pack("{s:I,s:s,s:s,s:o,s:s,s:s,s:f}", "ticket_id", (json_int_t)h->ticket_id,
-		      "subject", h->subject ? h->subject : "", "status", hd_status_name(h->status),
-		      "message_id", id_or_null(h->message_id), "snippet", plain.buf,
-		      "snippet_html", html.buf, "rank", h->rank);
+	hd_jw_obj(w);
+	hd_jw_kint(w, "ticket_id", h->ticket_id);
+	hd_jw_kstr(w, "subject", h->subject ? h->subject : "");
+	hd_jw_kstr(w, "status", hd_status_name(h->status));
+	hd_jw_kid(w, "message_id", h->message_id);
+	hd_jw_kstr(w, "snippet", plain.buf);
+	hd_jw_kstr(w, "snippet_html", html.buf);
+	hd_jw_key(w, "rank");
+	hd_jw_double(w, h->rank);
+	hd_jw_obj_end(w);
 	hd_sbuf_release(&plain);
 	hd_sbuf_release(&html);
-	return j;
 }
 
-json_t *hd_out_page(json_t *items, int64_t next)
+void hd_res_jw(struct hd_res *res, unsigned status, struct hd_jw *w)
 {
-	return json_pack("{s:o,s:o}", "items", items, "next_after", id_or_null(next));
+	if (w->failed) {
+		hd_jw_release(w);
+		hd_res_problem(res, 503, "too-big", "Response too large",
+			       "the answer is larger than heed sends at once; ask for a smaller "
+			       "page (limit)",
+			       NULL);
+		return;
+	}
+	free(res->body);
+	res->status = status;
+	res->ctype = "application/json";
+	res->body = hd_sbuf_detach(&w->sb, &res->len);
+}
+
+void hd_res_created(struct hd_req *r, struct hd_res *res, struct hd_jw *w, const char *location)
+{
+	hd_res_jw(res, 201, w);
+	if (res->status == 201) {
+		snprintf(res->location, sizeof(res->location), "%s", location);
+		res->replayed = r->idem.replayed;
+	}
 }

@@ -66,12 +66,3 @@ const char *hd_req_query_fn(void *ctx, const char *key)
 {
 	return hd_req_query(ctx, key);
 }
-
-void hd_res_created(struct hd_req *r, struct hd_res *res, json_t *body, const char *location)
-{
-	hd_res_json(res, 201, body);
-	if (res->status == 201) {
-		snprintf(res->location, sizeof(res->location), "%s", location);
-		res->replayed = r->idem.replayed;
-	}
-}
