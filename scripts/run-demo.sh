@@ -11,7 +11,7 @@ fi
 url="http://$listen"
 if [ -f "$data/demo-credentials.txt" ]; then
   token=$(sed -n 's/^API token: //p' "$data/demo-credentials.txt")
-  echo "Sign in at $url as:"
+  echo "Demo credentials (the web app comes in a later release; the API is at $url/api/v1):"
   sed 's/^/    /' "$data/demo-credentials.txt"
   echo
   echo "Try the API:"

@@ -42,7 +42,7 @@ struct demo_ticket {
 	enum hd_priority prio;
 };
 
-static int demo(struct hd_store *st, int64_t admin, struct hd_err *err)
+static int demo(struct hd_store *st, int64_t admin, FILE *creds, struct hd_err *err)
 {
 	static const struct demo_ticket tickets[] = {
 		{ "Invoice charged twice this month", "maria.keller@example.org", "Maria Keller",
@@ -89,6 +89,9 @@ static int demo(struct hd_store *st, int64_t admin, struct hd_err *err)
 	printf("  demo agents:   alice@example.com (Support), bob@example.com (Billing)\n"
 	       "                 password for both: %s\n",
 	       pw);
+	if (creds)
+		fprintf(creds, "demo agents: alice@example.com, bob@example.com\n"
+			       "their password: %s\n", pw);
 	for (size_t i = 0; i < sizeof(tickets) / sizeof(tickets[0]) && !rc; i++) {
 		struct hd_ticket_new t;
 
@@ -225,12 +228,14 @@ int hd_cmd_init(int argc, char **argv)
 		snprintf(path, sizeof(path), "%s/demo-credentials.txt", data);
 		f = fopen(path, "w");
 		if (f) {
+			chmod(path, 0600);
 			fprintf(f, "admin e-mail: %s\npassword: %s\nAPI token: %s\n", norm, pw,
 				token);
-			fclose(f);
-			chmod(path, 0600);
 		}
-		if (check(demo(st, admin, &err), "demo", &err)) {
+		rc = check(demo(st, admin, f, &err), "demo", &err);
+		if (f)
+			fclose(f);
+		if (rc) {
 			rc = hd_cli_status(err.code);
 			goto out;
 		}
