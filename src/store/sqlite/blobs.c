@@ -14,6 +14,8 @@
 #include <unistd.h>
 
 #include "store/sqlite/internal.h"
+#include <sodium.h>
+
 #include "util/secret.h"
 #include "util/banned.h"
 
@@ -62,7 +64,9 @@ int hd_store_blob_put(struct hd_store *st, const void *data, size_t len, char *s
 	snprintf(dir, sizeof(dir), "%s/%.2s/%.2s", st->blob_dir, sha256, sha256 + 2);
 	if (mkdir_sync(dir))
 		goto fail;
-	snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
+	/* Unique per writer: two requests may upload the same content at once. */
+	snprintf(tmp, sizeof(tmp), "%s.tmp.%ld.%08x", path, (long)getpid(),
+		 (unsigned)randombytes_random());
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0)
 		goto fail;
