@@ -77,6 +77,16 @@ static void run_batch(struct hd_writer *w, struct hd_wjob *jobs)
 		if (j->rc)
 			control(c, "ROLLBACK TO job", NULL);
 		control(c, "RELEASE job", NULL);
+		if (sqlite3_get_autocommit(c->db)) {
+			/* Some errors (I/O, disk full) make SQLite roll back the whole
+			 * transaction: the rest must not run outside one and the
+			 * finished ones are lost, so the whole batch fails. */
+			for (struct hd_wjob *k = jobs; k; k = k->next)
+				if (!k->rc)
+					k->rc = hd_err_set(&k->err, HD_EIO, NULL,
+							   "the database could not write; try again");
+			return;
+		}
 	}
 	if (rc)
 		return;
@@ -115,11 +125,6 @@ static void *writer_main(void *arg)
 		pthread_mutex_unlock(&w->mu);
 
 		run_batch(w, batch);
-		if (w->wal_pages >= WAL_CATCHUP_PAGES) {
-			sqlite3_wal_checkpoint_v2(w->conn->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL,
-						  NULL);
-			w->wal_pages = 0;
-		}
 
 		pthread_mutex_lock(&w->mu);
 		for (j = batch; j;) {
@@ -131,6 +136,14 @@ static void *writer_main(void *arg)
 		}
 		w->commits++;
 		w->jobs += (uint64_t)n;
+		if (w->wal_pages >= WAL_CATCHUP_PAGES) {
+			/* After waking the batch, so no request waits for it. */
+			pthread_mutex_unlock(&w->mu);
+			sqlite3_wal_checkpoint_v2(w->conn->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL,
+						  NULL);
+			w->wal_pages = 0;
+			pthread_mutex_lock(&w->mu);
+		}
 	}
 	pthread_mutex_unlock(&w->mu);
 	return NULL;
