@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sysexits.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "http/http.h"
@@ -23,7 +24,9 @@ static const char usage[] =
 	"  --data DIR         the data directory (default $HEED_DATA or ./heed-data)\n"
 	"  --listen H:P       address to listen on; port 0 picks a free port\n"
 	"                     (setting listen, HEED_LISTEN; default 127.0.0.1:8080)\n"
-	"  --workers N        HTTP worker threads (setting workers, HEED_WORKERS; 16)\n"
+	"  --workers N        HTTP I/O threads (setting workers, HEED_WORKERS; default\n"
+	"                     0: one per core);\n"
+	"                     writes run on 64 more threads that wait for group commits\n"
 	"\n"
 	"Other settings (heed.conf or HEED_<KEY>): readers, cache_kib, desk_name,\n"
 	"public_url, first_response_minutes, max_body_bytes, max_attachment_bytes.\n"
@@ -72,6 +75,11 @@ int hd_cmd_serve(int argc, char **argv)
 	    (workers && hd_config_set(&cfg, "workers", workers, &err))) {
 		hd_cli_error("serve", &err);
 		return EX_USAGE;
+	}
+	if (cfg.workers == 0) {
+		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+		cfg.workers = cpus > 0 && cpus <= 1024 ? (int)cpus : 2;
 	}
 	/* Signals are taken by sigwait below; block them before any thread
 	 * starts so no worker is interrupted by them. */

@@ -38,21 +38,6 @@ enum hd_method {
 	HD_METHOD_OTHER
 };
 
-struct hd_req {
-	struct MHD_Connection *conn;
-	struct hd_app *app;
-	enum hd_method method;
-	const char *path;
-	struct hd_arena arena;
-	struct hd_sbuf body;
-	int too_big;     /* the body passed max_body_bytes; answered with 413 */
-	int answered;    /* a response was queued already */
-	struct hd_actor who;
-	int64_t ids[3];  /* numeric path segments matched by the router */
-	struct hd_idem idem;
-	char request_hash[72];
-};
-
 struct hd_res {
 	unsigned status;
 	const char *ctype;
@@ -66,6 +51,31 @@ struct hd_res {
 	const char *allow;
 	int replayed; /* Idempotent-Replayed: true */
 };
+
+enum hd_req_state {
+	HD_REQ_READING, /* headers and body arriving */
+	HD_REQ_QUEUED,  /* a write handed to an executor; connection suspended */
+	HD_REQ_DONE,    /* the executor answered into `res` */
+};
+
+struct hd_req {
+	struct MHD_Connection *conn;
+	enum hd_req_state state;
+	struct hd_req *next; /* executor queue */
+	struct hd_app *app;
+	enum hd_method method;
+	const char *path;
+	struct hd_arena arena;
+	struct hd_sbuf body;
+	int too_big;     /* the body passed max_body_bytes; answered with 413 */
+	int answered;    /* a response was queued already */
+	struct hd_actor who;
+	int64_t ids[3];  /* numeric path segments matched by the router */
+	struct hd_idem idem;
+	char request_hash[72];
+	struct hd_res res; /* the answer of a write run by an executor */
+};
+
 
 typedef void (*hd_handler)(struct hd_req *r, struct hd_res *res);
 

@@ -3,11 +3,16 @@
  * max_body_bytes), hands the complete request to the router and sends what
  * the handler answered.
  *
- * Threads: a pool of cfg->workers threads, each with its own epoll loop.
- * A handler may block (a write waits for its group commit), so there are
- * more workers than cores: while some wait for the disk, the rest serve.
+ * Threads: cfg->workers libmicrohttpd threads, each with its own epoll
+ * loop, do all network I/O and answer reads inline (they never block). A
+ * write would block its thread until its group commit is durable, so the
+ * connection is suspended and the request handed to one of WRITE_THREADS
+ * executor threads; when the handler has answered, the connection is
+ * resumed and its I/O thread sends the response. Many writes can so wait
+ * for the same fsync while a few I/O threads keep serving reads.
  */
 #include <netdb.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,8 +21,18 @@
 #include "http/http.h"
 #include "util/banned.h"
 
+#define WRITE_THREADS 64
+
 struct hd_server {
 	struct MHD_Daemon *d;
+	struct hd_app *app;
+	/* executors for writes */
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct hd_req *head, *tail;
+	int stop;
+	int nthreads;
+	pthread_t threads[WRITE_THREADS];
 };
 
 static enum hd_method parse_method(const char *m)
@@ -84,6 +99,61 @@ static void res_init(struct hd_res *res)
 #define HEADERS_MAX (16 * 1024)
 #define CONNECTION_MEMORY (32 * 1024)
 
+static void body_too_big(const struct hd_app *app, struct hd_res *res)
+{
+	char detail[160];
+
+	snprintf(detail, sizeof(detail), "the request body is larger than the limit of %lld bytes",
+		 (long long)app->cfg->max_body_bytes);
+	hd_res_problem(res, MHD_HTTP_CONTENT_TOO_LARGE, "too-big", "Request body too large", detail,
+		       NULL);
+}
+
+static int is_write(enum hd_method m)
+{
+	return m == HD_POST || m == HD_PATCH || m == HD_PUT || m == HD_DELETE;
+}
+
+/* Executor thread: run queued write requests, then resume their connection. */
+static void *executor_main(void *arg)
+{
+	struct hd_server *s = arg;
+
+	pthread_mutex_lock(&s->mu);
+	for (;;) {
+		struct hd_req *r;
+
+		while (!s->head && !s->stop)
+			pthread_cond_wait(&s->cv, &s->mu);
+		if (!s->head)
+			break;
+		r = s->head;
+		s->head = r->next;
+		if (!s->head)
+			s->tail = NULL;
+		pthread_mutex_unlock(&s->mu);
+		hd_route(r, &r->res);
+		r->state = HD_REQ_DONE;
+		MHD_resume_connection(r->conn);
+		pthread_mutex_lock(&s->mu);
+	}
+	pthread_mutex_unlock(&s->mu);
+	return NULL;
+}
+
+static void enqueue(struct hd_server *s, struct hd_req *r)
+{
+	pthread_mutex_lock(&s->mu);
+	r->next = NULL;
+	if (s->tail)
+		s->tail->next = r;
+	else
+		s->head = r;
+	s->tail = r;
+	pthread_cond_signal(&s->cv);
+	pthread_mutex_unlock(&s->mu);
+}
+
 static enum MHD_Result add_header_size(void *cls, enum MHD_ValueKind kind, const char *key,
 				       const char *value)
 {
@@ -95,7 +165,8 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *conn, const c
 				 const char *method, const char *version, const char *upload_data,
 				 size_t *upload_data_size, void **con_cls)
 {
-	struct hd_app *app = cls;
+	struct hd_server *srv = cls;
+	struct hd_app *app = srv->app;
 	struct hd_req *r = *con_cls;
 	struct hd_res res;
 	enum MHD_Result ok;
@@ -126,15 +197,9 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *conn, const c
 		cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 						 MHD_HTTP_HEADER_CONTENT_LENGTH);
 		if (cl && strtoull(cl, NULL, 10) > (unsigned long long)app->cfg->max_body_bytes) {
-			char detail[160];
-
 			r->too_big = 1;
 			res_init(&res);
-			snprintf(detail, sizeof(detail),
-				 "the request body is larger than the limit of %lld bytes",
-				 (long long)app->cfg->max_body_bytes);
-			hd_res_problem(&res, MHD_HTTP_CONTENT_TOO_LARGE, "too-big",
-				       "Request body too large", detail, NULL);
+			body_too_big(app, &res);
 			return send_res(r, &res);
 		}
 		return MHD_YES;
@@ -145,20 +210,26 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *conn, const c
 		*upload_data_size = 0;
 		return MHD_YES;
 	}
-	if (r->answered)
+	if (r->answered || r->state == HD_REQ_QUEUED)
 		return MHD_YES;
-	res_init(&res);
-	if (r->too_big) {
-		char detail[160];
-
-		snprintf(detail, sizeof(detail),
-			 "the request body is larger than the limit of %lld bytes",
-			 (long long)app->cfg->max_body_bytes);
-		hd_res_problem(&res, MHD_HTTP_CONTENT_TOO_LARGE, "too-big", "Request body too large",
-			       detail, NULL);
-	} else {
-		hd_route(r, &res);
+	if (r->state == HD_REQ_DONE) { /* resumed after an executor ran it */
+		ok = send_res(r, &r->res);
+		free(r->res.body);
+		r->res.body = NULL;
+		return ok;
 	}
+	if (!r->too_big && is_write(r->method)) {
+		res_init(&r->res);
+		r->state = HD_REQ_QUEUED;
+		MHD_suspend_connection(conn);
+		enqueue(srv, r);
+		return MHD_YES;
+	}
+	res_init(&res);
+	if (r->too_big)
+		body_too_big(app, &res);
+	else
+		hd_route(r, &res);
 	ok = send_res(r, &res);
 	free(res.body);
 	return ok;
@@ -173,6 +244,7 @@ static void completed_cb(void *cls, struct MHD_Connection *conn, void **con_cls,
 		return;
 	hd_arena_release(&r->arena);
 	hd_sbuf_release(&r->body);
+	free(r->res.body);
 	free(r);
 	*con_cls = NULL;
 }
@@ -192,7 +264,7 @@ int hd_server_start(struct hd_app *app, struct hd_server **out, unsigned *port,
 	const char *colon = strrchr(app->cfg->listen, ':');
 	const union MHD_DaemonInfo *info;
 	struct hd_server *s;
-	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG;
+	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME;
 	int rc;
 
 	if (!colon)
@@ -217,7 +289,15 @@ int hd_server_start(struct hd_app *app, struct hd_server **out, unsigned *port,
 		freeaddrinfo(ai);
 		return hd_err_set(err, HD_ENOMEM, NULL, "out of memory");
 	}
-	s->d = MHD_start_daemon(flags, 0, NULL, NULL, access_cb, app, MHD_OPTION_EXTERNAL_LOGGER,
+	s->app = app;
+	pthread_mutex_init(&s->mu, NULL);
+	pthread_cond_init(&s->cv, NULL);
+	for (int i = 0; i < WRITE_THREADS; i++) {
+		if (pthread_create(&s->threads[i], NULL, executor_main, s) != 0)
+			break;
+		s->nthreads++;
+	}
+	s->d = MHD_start_daemon(flags, 0, NULL, NULL, access_cb, s, MHD_OPTION_EXTERNAL_LOGGER,
 				log_cb, NULL, MHD_OPTION_SOCK_ADDR, ai->ai_addr,
 				MHD_OPTION_THREAD_POOL_SIZE,
 				(unsigned)app->cfg->workers, MHD_OPTION_NOTIFY_COMPLETED,
@@ -226,8 +306,8 @@ int hd_server_start(struct hd_app *app, struct hd_server **out, unsigned *port,
 				MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY,
 				MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1, MHD_OPTION_END);
 	freeaddrinfo(ai);
-	if (!s->d) {
-		free(s);
+	if (!s->d || !s->nthreads) {
+		hd_server_stop(s);
 		return hd_err_set(err, HD_EIO, "listen",
 				  "cannot listen on %s (in use, or not an address of this machine)",
 				  app->cfg->listen);
@@ -242,6 +322,19 @@ void hd_server_stop(struct hd_server *s)
 {
 	if (!s)
 		return;
-	MHD_stop_daemon(s->d);
+	/* Stop accepting, let the executors finish (and resume) every queued
+	 * write, then stop libmicrohttpd, which sends what they answered. */
+	if (s->d)
+		MHD_quiesce_daemon(s->d);
+	pthread_mutex_lock(&s->mu);
+	s->stop = 1;
+	pthread_cond_broadcast(&s->cv);
+	pthread_mutex_unlock(&s->mu);
+	for (int i = 0; i < s->nthreads; i++)
+		pthread_join(s->threads[i], NULL);
+	if (s->d)
+		MHD_stop_daemon(s->d);
+	pthread_cond_destroy(&s->cv);
+	pthread_mutex_destroy(&s->mu);
 	free(s);
 }

@@ -16,7 +16,7 @@ void hd_config_defaults(struct hd_config *c)
 {
 	memset(c, 0, sizeof(*c));
 	snprintf(c->listen, sizeof(c->listen), "127.0.0.1:8080");
-	c->workers = 64;
+	c->workers = 0; /* one per core, decided by heed serve */
 	c->readers = 64;
 	c->cache_kib = 1024;
 	snprintf(c->desk_name, sizeof(c->desk_name), "heed support");
@@ -74,7 +74,7 @@ int hd_config_set(struct hd_config *c, const char *key, const char *value, struc
 	if (!strcmp(key, "public_url"))
 		return str_value(key, value, c->public_url, sizeof(c->public_url), err);
 	if (!strcmp(key, "workers")) {
-		rc = int_value(key, value, 1, 1024, &n, err);
+		rc = int_value(key, value, 0, 1024, &n, err);
 		c->workers = rc ? c->workers : (int)n;
 		return rc;
 	}
@@ -223,6 +223,7 @@ void hd_config_format(const struct hd_config *c, char *out, size_t len)
 		 "# heed settings. Environment variables HEED_<KEY> and command-line flags\n"
 		 "# override these. See `heed serve --help`.\n"
 		 "listen = %s\n"
+		 "# HTTP I/O threads; 0: one per core\n"
 		 "workers = %d\n"
 		 "readers = %d\n"
 		 "cache_kib = %lld\n"

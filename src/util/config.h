@@ -17,7 +17,7 @@
 
 struct hd_config {
 	char listen[128];              /* host:port, e.g. 127.0.0.1:8080 */
-	int workers;                   /* HTTP worker threads */
+	int workers;                   /* HTTP I/O threads; 0: one per core */
 	int readers;                   /* database reader connections kept open */
 	int64_t cache_kib;             /* SQLite page cache per connection */
 	char desk_name[128];           /* signs mail to customers */

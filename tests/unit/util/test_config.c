@@ -47,7 +47,7 @@ static void defaults(void **state)
 	hd_config_defaults(&c);
 	assert_string_equal(c.listen, "127.0.0.1:8080");
 	/* every default is a value hd_config_set would accept */
-	assert_true(c.workers >= 1 && c.workers <= 1024);
+	assert_true(c.workers >= 0 && c.workers <= 1024); /* 0: one per core */
 	assert_true(c.readers >= 1 && c.readers <= 1024);
 	assert_true(c.cache_kib >= 64 && c.cache_kib <= 16ll << 20);
 	assert_string_equal(c.desk_name, "heed support");
@@ -211,7 +211,8 @@ static void integer_ranges(void **state)
 	} cases[] = {
 		{ "workers = 1", 1 },
 		{ "workers = 1024", 1 },
-		{ "workers = 0", 0 },
+		{ "workers = 0", 1 }, /* 0: one per core */
+		{ "workers = -1", 0 },
 		{ "workers = 1025", 0 },
 		{ "workers = -1", 0 },
 		{ "workers = 4x", 0 },
