@@ -312,6 +312,11 @@ int hd_store_token_create(struct hd_store *st, int64_t agent_id, const char *nam
 int hd_store_token_lookup(struct hd_store *st, const char *token_hash, struct hd_actor *who,
 			  struct hd_err *err);
 
+/** A number that changes whenever an agent's role or active flag may have
+ * changed in this process: a cache of token lookups made under another
+ * number must be dropped. */
+uint64_t hd_store_auth_epoch(struct hd_store *st);
+
 /* ---- outbox ------------------------------------------------------------ */
 
 /** Outbox items, oldest first; `ticket_id` 0 for all. */

@@ -11,6 +11,7 @@
 #define HD_STORE_SQLITE_INTERNAL_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 
 #include <sqlite3.h>
@@ -62,6 +63,7 @@ struct hd_store {
 	struct hd_conn *pool;
 	int nreaders;
 	struct hd_writer writer;
+	_Atomic uint64_t auth_epoch; /* see hd_store_auth_epoch */
 };
 
 /* ---- db.c ---- */

@@ -359,8 +359,17 @@ int hd_store_agent_update(struct hd_store *st, int64_t id, const struct hd_agent
 			  struct hd_err *err)
 {
 	struct agent_ctx x = { NULL, p, NULL, id, 0 };
+	int rc = hd_writer_run(st, agent_update_job, &x, err);
 
-	return hd_writer_run(st, agent_update_job, &x, err);
+	/* A role or an active flag may have changed: credentials cached from
+	 * before are no longer to be trusted. */
+	atomic_fetch_add(&st->auth_epoch, 1);
+	return rc;
+}
+
+uint64_t hd_store_auth_epoch(struct hd_store *st)
+{
+	return atomic_load(&st->auth_epoch);
 }
 
 int hd_store_agent_password(struct hd_store *st, const char *email, int64_t *id, char **hash,
