@@ -5,9 +5,9 @@
  * recent matches — FTS5 walks a posting list newest-first and stops, so this
  * costs the same however common a word is — ranks them with heed_rank()
  * (rank.c), and only for the best `limit` of both sides together computes
- * snippets (fill_snippets) and joins. A rare term is ranked over all its matches; a very common one over
- * its most recent 200, which is what a help desk searching for "printer"
- * wants to see first anyway.
+ * snippets (fill_snippets) and joins. A rare term is ranked over all its
+ * matches; a very common one over its most recent 200, which is what a help
+ * desk searching for "printer" wants to see first anyway.
  *
  * Snippets mark matched words with \x02 ... \x03; the HTTP layer turns them
  * into <mark> after escaping the text.
@@ -36,7 +36,7 @@
 #define SEARCH_SQL                                                                             \
 	" m_best AS (SELECT id, r FROM m_recent ORDER BY r, id DESC LIMIT ?3),"                \
 	" t_recent AS (SELECT rowid AS id, heed_rank(tickets_fts) AS r FROM tickets_fts"       \
-	"  WHERE tickets_fts MATCH ?1 ORDER BY rowid DESC LIMIT " SEARCH_WINDOW "),"                         \
+	"  WHERE tickets_fts MATCH ?1 ORDER BY rowid DESC LIMIT " SEARCH_WINDOW "),"          \
 	" t_best AS (SELECT id, r FROM t_recent ORDER BY r, id DESC LIMIT ?3),"                \
 	" best AS (SELECT 1 AS msg, id, r FROM m_best UNION ALL"                               \
 	"  SELECT 0, id, r FROM t_best ORDER BY r, id DESC LIMIT ?3) "                         \
