@@ -165,25 +165,18 @@ void hd_h_org_list(struct hd_req *r, struct hd_res *res)
 
 void hd_h_org_create(struct hd_req *r, struct hd_res *res)
 {
-	static const char *const fields[] = { "name", "domain" };
+	static const char *const fields[] = { "name", "domain", NULL };
 	struct hd_organization o;
 	struct hd_err err = { 0 };
-	const char *name, *domain, *key;
-	json_t *root, *v;
+	const char *name, *domain;
+	json_t *root;
 	int64_t id;
 	char loc[64];
 
 	if (hd_req_body(r, res, &root))
 		return;
-	json_object_foreach(root, key, v)
-	{
-		if (strcmp(key, fields[0]) && strcmp(key, fields[1])) {
-			hd_err_set(&err, HD_EINVAL, key, "unknown field \"%s\" in an organization",
-				   key);
-			goto fail;
-		}
-	}
-	if (hd_in_str(root, "name", 1, 1, HD_NAME_MAX, 0, &name, &err) ||
+	if (hd_in_only(root, fields, "an organization", &err) ||
+	    hd_in_str(root, "name", 1, 1, HD_NAME_MAX, 0, &name, &err) ||
 	    hd_in_str(root, "domain", 0, 1, 253, 0, &domain, &err) ||
 	    hd_store_org_create(r->app->store, name, domain, &r->idem, &id, &err) ||
 	    hd_store_org_get(r->app->store, id, &o, &r->arena, &err))

@@ -1,11 +1,11 @@
 /*
  * h_misc.c — /api/v1/health and /api/v1/search.
  */
-#include <stdlib.h>
 #include <string.h>
 
 #include "domain/search_query.h"
 #include "http/handlers.h"
+#include "http/input.h"
 #include "http/output.h"
 #include "util/timeutil.h"
 #include "util/banned.h"
@@ -42,10 +42,9 @@ void hd_h_search(struct hd_req *r, struct hd_res *res)
 		return;
 	}
 	if (lim) {
-		char *end;
-		long v = strtol(lim, &end, 10);
+		int64_t v;
 
-		if (*end || end == lim || v < 1 || v > 100) {
+		if (hd_in_id(lim, "limit", &v, NULL) || v > 100) {
 			hd_err_set(&err, HD_EINVAL, "limit", "limit must be a whole number from 1 to 100");
 			hd_res_err(res, &err);
 			return;

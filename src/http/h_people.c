@@ -13,24 +13,6 @@
 #include "util/secret.h"
 #include "util/banned.h"
 
-/* Refuse members of `obj` not in `allowed` (NULL-terminated). */
-static int known_fields(json_t *obj, const char *const *allowed, struct hd_err *err)
-{
-	const char *key;
-	json_t *v;
-
-	json_object_foreach(obj, key, v)
-	{
-		int ok = 0;
-
-		for (const char *const *a = allowed; *a; a++)
-			ok |= !strcmp(*a, key);
-		if (!ok)
-			return hd_err_set(err, HD_EINVAL, key, "unknown field \"%s\"", key);
-	}
-	return 0;
-}
-
 /* ---- teams --------------------------------------------------------------- */
 
 static void answer_team(struct hd_req *r, struct hd_res *res, int64_t id, unsigned status)
@@ -103,7 +85,7 @@ void hd_h_team_create(struct hd_req *r, struct hd_res *res)
 
 	if (!hd_req_require_admin(r, res) || hd_req_body(r, res, &root))
 		return;
-	if (known_fields(root, fields, &err) ||
+	if (hd_in_only(root, fields, "a team", &err) ||
 	    hd_in_str(root, "name", 1, 1, HD_NAME_MAX, 0, &name, &err) ||
 	    member_ids(r, root, &ids, &n, &set, &err) ||
 	    hd_store_team_create(r->app->store, name, set ? ids : NULL, n, &r->idem, &id, &err))
@@ -130,7 +112,7 @@ void hd_h_team_update(struct hd_req *r, struct hd_res *res)
 
 	if (!hd_req_require_admin(r, res) || hd_req_body(r, res, &root))
 		return;
-	if (known_fields(root, fields, &err) ||
+	if (hd_in_only(root, fields, "a team change", &err) ||
 	    hd_in_str(root, "name", 0, 1, HD_NAME_MAX, 0, &name, &err) ||
 	    member_ids(r, root, &ids, &n, &set, &err) ||
 	    hd_store_team_update(r->app->store, r->ids[0], name, set ? ids : NULL, n, &err))
@@ -223,7 +205,7 @@ void hd_h_agent_create(struct hd_req *r, struct hd_res *res)
 		return;
 	memset(&in, 0, sizeof(in));
 	in.role = HD_ROLE_AGENT;
-	if (known_fields(root, fields, &err) ||
+	if (hd_in_only(root, fields, "an agent", &err) ||
 	    hd_in_str(root, "name", 1, 1, HD_NAME_MAX, 0, &in.name, &err) ||
 	    hd_in_str(root, "email", 1, 3, HD_IDENTITY_MAX - 1, 0, &raw, &err) ||
 	    hd_identity_normalize(HD_IDKIND_EMAIL, raw, email, "email", &err) ||
@@ -267,7 +249,7 @@ void hd_h_agent_update(struct hd_req *r, struct hd_res *res)
 	if (hd_req_body(r, res, &root))
 		return;
 	memset(&p, 0, sizeof(p));
-	if (known_fields(root, fields, &err) ||
+	if (hd_in_only(root, fields, "an agent change", &err) ||
 	    hd_in_str(root, "name", 0, 1, HD_NAME_MAX, 0, &p.name, &err) ||
 	    in_role(root, &p.set_role, &p.role, &err) ||
 	    in_password(r, root, &p.password_hash, &err))
@@ -317,7 +299,7 @@ void hd_h_token_create(struct hd_req *r, struct hd_res *res)
 
 	if (hd_req_body(r, res, &root))
 		return;
-	if (known_fields(root, fields, &err) ||
+	if (hd_in_only(root, fields, "a token", &err) ||
 	    hd_in_str(root, "name", 1, 1, HD_NAME_MAX, 0, &name, &err))
 		goto fail;
 	aid = json_object_get(root, "agent_id");

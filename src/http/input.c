@@ -94,9 +94,7 @@ static int in_enum(json_t *obj, const char *key, int (*parse)(const char *), con
 	return 0;
 }
 
-/* Refuse any member of `obj` not named in `allowed` (NULL-terminated), so a
- * misspelt field is an error instead of being ignored. */
-static int only(json_t *obj, const char *const *allowed, const char *where, struct hd_err *err)
+int hd_in_only(json_t *obj, const char *const *allowed, const char *where, struct hd_err *err)
 {
 	const char *key;
 	json_t *v;
@@ -150,7 +148,7 @@ static int in_attachments(json_t *root, struct hd_upload **out, size_t *n, int64
 		if (!json_is_object(item))
 			return hd_err_set(err, HD_EINVAL, "attachments",
 					  "each attachment must be an object");
-		rc = only(item, fields, "an attachment", err);
+		rc = hd_in_only(item, fields, "an attachment", err);
 		rc = rc ? rc : hd_in_str(item, "filename", 1, 1, 255, 0, &u->filename, err);
 		rc = rc ? rc
 			: hd_in_str(item, "content_type", 0, 3, 255, 0, &u->content_type, err);
@@ -207,7 +205,7 @@ static int in_requester(json_t *root, struct hd_requester *r, struct hd_arena *a
 				  "\"customer_id\", \"name\"}");
 	if (!json_is_object(req))
 		return hd_err_set(err, HD_EINVAL, "requester", "requester must be an object");
-	rc = only(req, fields, "requester", err);
+	rc = hd_in_only(req, fields, "requester", err);
 	rc = rc ? rc : hd_in_str(req, "name", 0, 0, HD_NAME_MAX, 0, &r->name, err);
 	rc = rc ? rc : in_opt_id(req, "customer_id", &set, &r->customer_id, err);
 	if (rc)
@@ -252,7 +250,7 @@ int hd_in_ticket_new(json_t *root, struct hd_ticket_new *out, struct hd_upload *
 	out->priority = HD_PRIORITY_NORMAL;
 	out->channel = HD_CHANNEL_API;
 	out->created_by = HD_AUTHOR_CUSTOMER;
-	rc = only(root, fields, "a ticket", err);
+	rc = hd_in_only(root, fields, "a ticket", err);
 	rc = rc ? rc : hd_in_str(root, "subject", 1, 1, HD_SUBJECT_MAX, 0, &out->subject, err);
 	rc = rc ? rc : in_requester(root, &out->requester, a, err);
 	if (rc)
@@ -260,7 +258,7 @@ int hd_in_ticket_new(json_t *root, struct hd_ticket_new *out, struct hd_upload *
 	if (!msg || !json_is_object(msg))
 		return hd_err_set(err, HD_EINVAL, "message",
 				  "message is required: {\"text\": \"...\"}");
-	rc = only(msg, msg_fields, "message", err);
+	rc = hd_in_only(msg, msg_fields, "message", err);
 	rc = rc ? rc : hd_in_str(msg, "text", 1, 1, HD_TEXT_MAX, 1, &out->text, err);
 	rc = rc ? rc : hd_in_str(msg, "html", 0, 0, HD_TEXT_MAX, 1, &out->html, err);
 	rc = rc ? rc : in_attachments(msg, uploads, nuploads, max_attachment, a, err);
@@ -309,7 +307,7 @@ int hd_in_ticket_patch(json_t *root, struct hd_ticket_patch *out, const char **t
 
 	memset(out, 0, sizeof(*out));
 	*team_name = NULL;
-	rc = only(root, fields, "a ticket change", err);
+	rc = hd_in_only(root, fields, "a ticket change", err);
 	rc = rc ? rc : hd_in_str(root, "subject", 0, 1, HD_SUBJECT_MAX, 0, &out->subject, err);
 	if (rc)
 		return rc;
@@ -357,7 +355,7 @@ int hd_in_message_new(json_t *root, struct hd_message_new *out, struct hd_upload
 	memset(out, 0, sizeof(*out));
 	out->author = HD_AUTHOR_AGENT;
 	out->visibility = HD_VIS_PUBLIC;
-	rc = only(root, fields, "a message", err);
+	rc = hd_in_only(root, fields, "a message", err);
 	rc = rc ? rc : hd_in_str(root, "text", 1, 1, HD_TEXT_MAX, 1, &out->text, err);
 	rc = rc ? rc : hd_in_str(root, "html", 0, 0, HD_TEXT_MAX, 1, &out->html, err);
 	rc = rc ? rc
@@ -394,7 +392,7 @@ static int in_identity(json_t *obj, struct hd_identity_new *out, struct hd_arena
 
 	if (!json_is_object(obj))
 		return hd_err_set(err, HD_EINVAL, where, "an identity is {\"kind\", \"value\"}");
-	rc = only(obj, fields, "an identity", err);
+	rc = hd_in_only(obj, fields, "an identity", err);
 	rc = rc ? rc : in_enum(obj, "kind", hd_idkind_parse, "email, phone, handle", &set, &v, err);
 	if (!rc && !set)
 		rc = hd_err_set(err, HD_EINVAL, "kind", "kind is required (email, phone, handle)");
@@ -419,7 +417,7 @@ int hd_in_customer_new(json_t *root, struct hd_customer_new *out, struct hd_aren
 	int set, rc;
 
 	memset(out, 0, sizeof(*out));
-	rc = only(root, fields, "a customer", err);
+	rc = hd_in_only(root, fields, "a customer", err);
 	rc = rc ? rc : hd_in_str(root, "name", 0, 0, HD_NAME_MAX, 0, &out->name, err);
 	rc = rc ? rc : hd_in_str(root, "notes", 0, 0, 65536, 1, &out->notes, err);
 	rc = rc ? rc : in_opt_id(root, "organization_id", &set, &out->organization_id, err);
@@ -469,7 +467,7 @@ int hd_in_customer_patch(json_t *root, struct hd_customer_patch *out, struct hd_
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	rc = only(root, fields, "a customer change", err);
+	rc = hd_in_only(root, fields, "a customer change", err);
 	rc = rc ? rc : hd_in_str(root, "name", 0, 0, HD_NAME_MAX, 0, &out->name, err);
 	rc = rc ? rc : hd_in_str(root, "notes", 0, 0, 65536, 1, &out->notes, err);
 	rc = rc ? rc

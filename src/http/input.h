@@ -61,6 +61,11 @@ int hd_in_customer_patch(json_t *root, struct hd_customer_patch *out, struct hd_
 int hd_in_identity_new(json_t *root, struct hd_identity_new *out, struct hd_arena *a,
 		       struct hd_err *err);
 
+/** Refuse any member of `obj` not named in `allowed` (NULL-terminated), so a
+ * misspelt field is an error naming it instead of being ignored. `where`
+ * completes "unknown field \"x\" in ..." ("a ticket"). */
+int hd_in_only(json_t *obj, const char *const *allowed, const char *where, struct hd_err *err);
+
 /** A required or optional string field with length limits (bytes) and no
  * control characters unless `multiline`. `*out` NULL when absent. */
 int hd_in_str(json_t *obj, const char *key, int required, size_t min, size_t max,

@@ -27,7 +27,7 @@ int hd_store_blob_path(struct hd_store *st, const char *sha256, char *path, size
 	return 0;
 }
 
-static int mkdir_sync(const char *dir)
+static int mkdir_once(const char *dir)
 {
 	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
 		return -1;
@@ -59,10 +59,10 @@ int hd_store_blob_put(struct hd_store *st, const void *data, size_t len, char *s
 	if (stat(path, &sb) == 0 && (size_t)sb.st_size == len)
 		return 0; /* already stored */
 	snprintf(dir, sizeof(dir), "%s/%.2s", st->blob_dir, sha256);
-	if (mkdir_sync(dir))
+	if (mkdir_once(dir))
 		goto fail;
 	snprintf(dir, sizeof(dir), "%s/%.2s/%.2s", st->blob_dir, sha256, sha256 + 2);
-	if (mkdir_sync(dir))
+	if (mkdir_once(dir))
 		goto fail;
 	/* Unique per writer: two requests may upload the same content at once. */
 	snprintf(tmp, sizeof(tmp), "%s.tmp.%ld.%08x", path, (long)getpid(),

@@ -43,7 +43,6 @@ struct hd_writer {
 	int stop;
 	int running;
 	struct hd_conn *conn;
-	uint64_t commits, jobs; /* statistics */
 	/* background checkpoints (see writer.c) */
 	pthread_t ckpt_thread;
 	pthread_cond_t ckpt_wake;

@@ -134,8 +134,6 @@ static void *writer_main(void *arg)
 			pthread_cond_signal(&j->cond);
 			j = next;
 		}
-		w->commits++;
-		w->jobs += (uint64_t)n;
 		if (w->wal_pages >= WAL_CATCHUP_PAGES) {
 			/* After waking the batch, so no request waits for it. */
 			pthread_mutex_unlock(&w->mu);
