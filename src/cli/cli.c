@@ -1,6 +1,7 @@
 /*
  * cli.c — `heed <command>` dispatch and what the commands share.
  */
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,7 +12,7 @@
 #include "util/secret.h"
 #include "util/banned.h"
 
-static const char usage[] =
+static const char main_usage[] =
 	"usage: heed <command> [options]\n"
 	"\n"
 	"heed is a self-hosted customer service desk.\n"
@@ -19,6 +20,8 @@ static const char usage[] =
 	"commands:\n"
 	"  init      create a data directory: database, settings, first admin, API token\n"
 	"  serve     serve the API (and the web app) over HTTP\n"
+	"  fetch     read the IMAP mailboxes once\n"
+	"  mailgate  take one e-mail on stdin from a mail server (Postfix, Exim pipe)\n"
 	"  migrate   bring the database schema up to date and print its version\n"
 	"  token     create an API token (heed token create)\n"
 	"  seed      fill a data directory with synthetic tickets (benchmarks)\n"
@@ -76,7 +79,14 @@ int hd_cli_config(const char *data, struct hd_config *cfg)
 
 int hd_cli_open(const char *data, const struct hd_config *cfg, int create, struct hd_store **st)
 {
-	struct hd_store_opts o = { data, cfg->readers, cfg->cache_kib };
+	struct hd_store_opts o = { data,
+				   cfg->readers,
+				   cfg->cache_kib,
+				   cfg->mail_domain[0] ? cfg->mail_domain
+						       : strchr(cfg->mail_from, '@') + 1,
+				   cfg->desk_name,
+				   (int)cfg->autoreply_max,
+				   cfg->autoreply_window_minutes * 60000 };
 	struct hd_err err = { 0 };
 	char path[4096];
 	struct stat sb;
@@ -96,6 +106,28 @@ int hd_cli_open(const char *data, const struct hd_config *cfg, int create, struc
 	return 0;
 }
 
+int hd_cli_opts(int argc, char **argv, const char *usage, const struct option *opts,
+		       const char **data, int (*extra)(int c, const char *arg, void *ctx),
+		       void *ctx)
+{
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (c == 'd') {
+			*data = optarg;
+		} else if (c == 'h') {
+			fputs(usage, stdout);
+			return -1;
+		} else if (c == '?' || !extra || extra(c, optarg, ctx)) {
+			fputs(usage, stderr);
+			return EX_USAGE;
+		}
+	}
+	*data = hd_cli_data_dir(*data);
+	return 0;
+}
+
 int hd_cli_main(int argc, char **argv)
 {
 	const char *cmd = argc > 1 ? argv[1] : NULL;
@@ -105,7 +137,7 @@ int hd_cli_main(int argc, char **argv)
 		return EX_SOFTWARE;
 	}
 	if (!cmd || !strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
-		fputs(usage, cmd ? stdout : stderr);
+		fputs(main_usage, cmd ? stdout : stderr);
 		return cmd ? 0 : EX_USAGE;
 	}
 	if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
@@ -116,12 +148,16 @@ int hd_cli_main(int argc, char **argv)
 		return hd_cmd_init(argc - 1, argv + 1);
 	if (!strcmp(cmd, "serve"))
 		return hd_cmd_serve(argc - 1, argv + 1);
+	if (!strcmp(cmd, "fetch"))
+		return hd_cmd_fetch(argc - 1, argv + 1);
+	if (!strcmp(cmd, "mailgate"))
+		return hd_cmd_mailgate(argc - 1, argv + 1);
 	if (!strcmp(cmd, "migrate"))
 		return hd_cmd_migrate(argc - 1, argv + 1);
 	if (!strcmp(cmd, "token"))
 		return hd_cmd_token(argc - 1, argv + 1);
 	if (!strcmp(cmd, "seed"))
 		return hd_cmd_seed(argc - 1, argv + 1);
-	fprintf(stderr, "heed: unknown command \"%s\"\n\n%s", cmd, usage);
+	fprintf(stderr, "heed: unknown command \"%s\"\n\n%s", cmd, main_usage);
 	return EX_USAGE;
 }

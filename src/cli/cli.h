@@ -15,6 +15,8 @@ int hd_cmd_serve(int argc, char **argv);
 int hd_cmd_migrate(int argc, char **argv);
 int hd_cmd_token(int argc, char **argv);
 int hd_cmd_seed(int argc, char **argv);
+int hd_cmd_mailgate(int argc, char **argv);
+int hd_cmd_fetch(int argc, char **argv);
 
 /** Dispatch `heed <command> ...`; the whole program. */
 int hd_cli_main(int argc, char **argv);
@@ -33,6 +35,14 @@ int hd_cli_open(const char *data, const struct hd_config *cfg, int create, struc
 
 /** Print `err` as "heed: <what>: <message>" on stderr. */
 void hd_cli_error(const char *what, const struct hd_err *err);
+
+/** Parse the options every command shares, --data (as 'd') and --help
+ * ('h'), handing the others to `extra` (may be NULL). 0 to go on, -1 after
+ * printing help, EX_USAGE after printing usage. `*data` is resolved with
+ * hd_cli_data_dir. */
+struct option;
+int hd_cli_opts(int argc, char **argv, const char *usage, const struct option *opts,
+		const char **data, int (*extra)(int c, const char *arg, void *ctx), void *ctx);
 
 /** Exit status for an HD_E* code. */
 int hd_cli_status(int code);

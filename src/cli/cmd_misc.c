@@ -14,30 +14,6 @@
 #include "util/timeutil.h"
 #include "util/banned.h"
 
-/* Parse the options every small command shares: --data and --help. The
- * remaining long options are handed to `extra`. */
-static int common_opts(int argc, char **argv, const char *usage, const struct option *opts,
-		       const char **data, int (*extra)(int c, const char *arg, void *ctx),
-		       void *ctx)
-{
-	int c;
-
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		if (c == 'd') {
-			*data = optarg;
-		} else if (c == 'h') {
-			fputs(usage, stdout);
-			return -1;
-		} else if (c == '?' || !extra || extra(c, optarg, ctx)) {
-			fputs(usage, stderr);
-			return EX_USAGE;
-		}
-	}
-	*data = hd_cli_data_dir(*data);
-	return 0;
-}
-
 /* ---- migrate ------------------------------------------------------------- */
 
 static const char migrate_usage[] =
@@ -54,7 +30,7 @@ int hd_cmd_migrate(int argc, char **argv)
 	const char *data = NULL;
 	struct hd_config cfg;
 	struct hd_store *st;
-	int rc = common_opts(argc, argv, migrate_usage, opts, &data, NULL, NULL), have, want;
+	int rc = hd_cli_opts(argc, argv, migrate_usage, opts, &data, NULL, NULL), have, want;
 
 	if (rc)
 		return rc < 0 ? 0 : rc;
@@ -118,7 +94,7 @@ int hd_cmd_token(int argc, char **argv)
 		fputs(token_usage, stderr);
 		return EX_USAGE;
 	}
-	rc = common_opts(argc - 1, argv + 1, token_usage, opts, &data, token_extra, &o);
+	rc = hd_cli_opts(argc - 1, argv + 1, token_usage, opts, &data, token_extra, &o);
 	if (rc)
 		return rc < 0 ? 0 : rc;
 	if ((rc = hd_cli_config(data, &cfg)) || (rc = hd_cli_open(data, &cfg, 0, &st)))
@@ -222,7 +198,7 @@ int hd_cmd_seed(int argc, char **argv)
 	struct hd_config cfg;
 	struct hd_store *st;
 	struct hd_err err = { 0 };
-	int rc = common_opts(argc, argv, seed_usage, opts, &data, seed_extra, &s);
+	int rc = hd_cli_opts(argc, argv, seed_usage, opts, &data, seed_extra, &s);
 
 	if (rc)
 		return rc < 0 ? 0 : rc;

@@ -13,6 +13,8 @@
 
 #include "cli/cli.h"
 #include "http/http.h"
+#include "jobs/fetch.h"
+#include "jobs/outbox.h"
 #include "util/timeutil.h"
 #include "util/banned.h"
 
@@ -29,7 +31,8 @@ static const char usage[] =
 	"                     writes run on 64 more threads that wait for group commits\n"
 	"\n"
 	"Other settings (heed.conf or HEED_<KEY>): readers, cache_kib, desk_name,\n"
-	"public_url, first_response_minutes, max_body_bytes, max_attachment_bytes.\n"
+	"public_url, first_response_minutes, max_body_bytes, max_attachment_bytes,\n"
+	"mail_from, smtp_* (outbound mail), mailbox.<name>.* (IMAP), see docs/mail.md.\n"
 	"On start it prints `heed serving on http://HOST:PORT`.\n";
 
 int hd_cmd_serve(int argc, char **argv)
@@ -46,6 +49,8 @@ int hd_cmd_serve(int argc, char **argv)
 	struct hd_err err = { 0 };
 	struct hd_store *st = NULL;
 	struct hd_server *srv = NULL;
+	struct hd_outbox_worker *outbox = NULL;
+	struct hd_fetchers *fetchers = NULL;
 	struct hd_app app;
 	sigset_t set;
 	unsigned port = 0;
@@ -100,6 +105,14 @@ int hd_cmd_serve(int argc, char **argv)
 		hd_store_close(st);
 		return EX_UNAVAILABLE;
 	}
+	if (hd_outbox_worker_start(&outbox, st, &cfg, &err) ||
+	    hd_fetchers_start(&fetchers, st, &cfg, &err)) {
+		hd_cli_error("serve", &err);
+		hd_outbox_worker_stop(outbox);
+		hd_server_stop(srv);
+		hd_store_close(st);
+		return EX_UNAVAILABLE;
+	}
 	snprintf(host, sizeof(host), "%s", cfg.listen);
 	*strrchr(host, ':') = '\0';
 	printf("heed serving on http://%s:%u (data %s, %d workers, ready in %lld ms)\n", host, port,
@@ -107,6 +120,8 @@ int hd_cmd_serve(int argc, char **argv)
 	fflush(stdout);
 	sigwait(&set, &sig);
 	fprintf(stderr, "heed: %s received, stopping\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
+	hd_fetchers_stop(fetchers);
+	hd_outbox_worker_stop(outbox);
 	hd_server_stop(srv);
 	hd_store_close(st);
 	return 0;

@@ -80,8 +80,6 @@ const char *hd_mail_autoreply_block(const struct hd_mail_signals *s)
 		return "the message has an empty return path (<>)";
 	if (hd_mail_is_robot(s->from))
 		return "the sender is a robot mailbox (mailer-daemon, postmaster, noreply)";
-	if (s->refers_to_our_auto_mail)
-		return "the message answers one of our automatic messages";
 	return NULL;
 }
 

@@ -30,7 +30,6 @@ struct hd_mail_signals {
 	const char *x_auto_response_suppress;
 	const char *x_heed_loop;
 	int is_bounce;               /* a delivery status notification */
-	int refers_to_our_auto_mail; /* In-Reply-To names an automatic mail we sent */
 };
 
 /** NULL when the message may get an automatic reply (acknowledgement);
@@ -38,9 +37,12 @@ struct hd_mail_signals {
  * Refuses: Auto-Submitted other than "no", Precedence bulk/list/junk,
  * X-Loop, List-Id or List-Unsubscribe, X-Auto-Response-Suppress naming
  * AutoReply/All/OOF, any heed loop header, the null return path,
- * mailer-daemon/postmaster/noreply-style senders, bounces, and replies to
- * our own automatic mail. */
+ * mailer-daemon/postmaster/noreply-style senders and bounces. (Replies to
+ * our own automatic mail are caught by the store, which knows what we sent:
+ * HD_MAIL_REASON_OUR_AUTO.) */
 const char *hd_mail_autoreply_block(const struct hd_mail_signals *s);
+
+#define HD_MAIL_REASON_OUR_AUTO "the message answers one of our automatic messages"
 
 /** 1 when `addr` is a robot mailbox nobody reads (mailer-daemon,
  * postmaster, noreply, no-reply, do-not-reply, donotreply, bounce(s)). */

@@ -1,5 +1,5 @@
 /*
- * h_misc.c — /api/v1/health and /api/v1/search.
+ * h_misc.c — /api/v1/health, /api/v1/search and /api/v1/mail/quarantine.
  */
 #include <string.h>
 
@@ -69,4 +69,24 @@ void hd_h_search(struct hd_req *r, struct hd_res *res)
 	hd_jw_kstr(&w, "q", q);
 	hd_jw_obj_end(&w);
 	hd_res_jw(res, 200, &w);
+}
+
+/* ---- mail quarantine ----------------------------------------------------- */
+
+void hd_h_quarantine_list(struct hd_req *r, struct hd_res *res)
+{
+	struct hd_quarantined *qs;
+	struct hd_err err = { 0 };
+	int64_t after, next;
+	size_t n;
+	int limit;
+
+	if (!hd_req_require_admin(r, res))
+		return;
+	if (hd_in_page(hd_req_query_fn, r, 50, &after, &limit, &err) ||
+	    hd_store_quarantine_list(r->app->store, after, limit, &qs, &n, &next, &r->arena, &err)) {
+		hd_res_err(res, &err);
+		return;
+	}
+	HD_RES_PAGE(res, hd_out_quarantined, qs, n, next);
 }

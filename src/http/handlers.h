@@ -46,6 +46,7 @@ void hd_h_token_create(struct hd_req *r, struct hd_res *res);
 /* h_misc.c */
 void hd_h_health(struct hd_req *r, struct hd_res *res);
 void hd_h_search(struct hd_req *r, struct hd_res *res);
+void hd_h_quarantine_list(struct hd_req *r, struct hd_res *res);
 
 /** The query-string lookup for the input parsers (ctx: struct hd_req *). */
 const char *hd_req_query_fn(void *ctx, const char *key);

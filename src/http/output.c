@@ -33,6 +33,8 @@ void hd_out_ticket(struct hd_jw *w, const struct hd_ticket *t)
 	hd_jw_kint(w, "reopen_count", t->lc.reopen_count);
 	hd_jw_kint(w, "message_count", t->message_count);
 	hd_jw_kint(w, "version", t->version);
+	hd_jw_kid(w, "related_id", t->related_id);
+	hd_jw_kstr(w, "related_kind", t->related_kind);
 	hd_jw_obj_end(w);
 }
 
@@ -48,6 +50,8 @@ void hd_out_message(struct hd_jw *w, const struct hd_message *m)
 	hd_jw_kstr(w, "text", m->text ? m->text : "");
 	hd_jw_kstr(w, "html", m->html);
 	hd_jw_kstr(w, "source_id", m->source_id);
+	hd_jw_kstr(w, "display_text", m->display_text);
+	hd_jw_kbool(w, "has_raw", m->has_raw);
 	hd_jw_ktime(w, "created_at", m->created_at);
 	hd_jw_key(w, "attachments");
 	hd_jw_arr(w);
@@ -73,6 +77,8 @@ void hd_out_identity(struct hd_jw *w, const struct hd_identity *i)
 	hd_jw_kstr(w, "kind", hd_idkind_name(i->kind));
 	hd_jw_kstr(w, "value", i->value);
 	hd_jw_ktime(w, "created_at", i->created_at);
+	hd_jw_ktime(w, "bounced_at", i->bounced_at);
+	hd_jw_kstr(w, "bounce_reason", i->bounce_reason);
 	hd_jw_obj_end(w);
 }
 
@@ -160,11 +166,28 @@ void hd_out_outbox(struct hd_jw *w, const struct hd_outbox_item *o)
 	hd_jw_kstr(w, "to", o->to_addr);
 	hd_jw_kstr(w, "subject", o->subject);
 	hd_jw_kstr(w, "body_text", o->body_text);
+	hd_jw_kstr(w, "body_html", o->body_html);
 	hd_jw_kstr(w, "message_id", o->message_id);
+	hd_jw_kstr(w, "in_reply_to", o->in_reply_to);
+	hd_jw_kstr(w, "auto_submitted", o->auto_submitted);
 	hd_jw_kstr(w, "status", o->status);
 	hd_jw_kint(w, "attempts", o->attempts);
 	hd_jw_ktime(w, "next_attempt_at", o->next_attempt_at);
+	hd_jw_kstr(w, "last_error", o->last_error);
 	hd_jw_ktime(w, "created_at", o->created_at);
+	hd_jw_ktime(w, "sent_at", o->sent_at);
+	hd_jw_obj_end(w);
+}
+
+void hd_out_quarantined(struct hd_jw *w, const struct hd_quarantined *q)
+{
+	hd_jw_obj(w);
+	hd_jw_kint(w, "id", q->id);
+	hd_jw_kstr(w, "reason", q->reason);
+	hd_jw_kstr(w, "source", q->source);
+	hd_jw_kint(w, "size", q->size);
+	hd_jw_kstr(w, "raw_sha256", q->raw_sha256);
+	hd_jw_ktime(w, "created_at", q->created_at);
 	hd_jw_obj_end(w);
 }
 

@@ -25,6 +25,7 @@ void hd_out_team(struct hd_jw *w, const struct hd_team *t);
 void hd_out_agent(struct hd_jw *w, const struct hd_agent *a);
 void hd_out_event(struct hd_jw *w, const struct hd_event *e);
 void hd_out_outbox(struct hd_jw *w, const struct hd_outbox_item *o);
+void hd_out_quarantined(struct hd_jw *w, const struct hd_quarantined *q);
 void hd_out_search_hit(struct hd_jw *w, const struct hd_search_hit *h);
 
 /** Answer `status` with the document in `w` (its buffer is handed over;

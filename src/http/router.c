@@ -53,6 +53,7 @@ static const struct route routes[] = {
 	{ HD_PATCH, "/api/v1/agents/#", hd_h_agent_update, 0 },
 	{ HD_POST, "/api/v1/tokens", hd_h_token_create, 0 },
 	{ HD_GET, "/api/v1/search", hd_h_search, 0 },
+	{ HD_GET, "/api/v1/mail/quarantine", hd_h_quarantine_list, 0 },
 };
 
 #define NROUTES (sizeof(routes) / sizeof(routes[0]))

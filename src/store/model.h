@@ -32,6 +32,8 @@ struct hd_ticket {
 	int64_t first_response_due; /* promised in the acknowledgement; 0 for agent-created */
 	int64_t version;            /* increases by one with every change (ETag) */
 	int64_t message_count;
+	int64_t related_id;       /* the ticket this one follows up or is linked to; 0: none */
+	const char *related_kind; /* "follow_up" or "linked"; NULL when none */
 };
 
 struct hd_attachment {
@@ -53,6 +55,8 @@ struct hd_message {
 	const char *text;
 	const char *html; /* NULL when none */
 	const char *source_id; /* e.g. the e-mail Message-ID; NULL when none */
+	const char *display_text; /* without quoted history; NULL: same as text */
+	int has_raw;           /* the raw e-mail is kept */
 	int64_t created_at;
 	struct hd_attachment *attachments;
 	size_t nattachments;
@@ -64,6 +68,8 @@ struct hd_identity {
 	enum hd_idkind kind;
 	const char *value;
 	int64_t created_at;
+	int64_t bounced_at;        /* mail to it bounced; 0: never */
+	const char *bounce_reason; /* NULL when never bounced */
 };
 
 struct hd_customer {
@@ -122,11 +128,18 @@ struct hd_outbox_item {
 	const char *to_addr;
 	const char *subject;
 	const char *body_text;
-	const char *message_id; /* stable across retries */
+	const char *body_html;  /* NULL when text only */
+	const char *message_id; /* stable across retries, with <> */
 	const char *status;     /* "queued", "sent", "failed" */
 	int attempts;
 	int64_t next_attempt_at;
 	int64_t created_at;
+	int64_t sent_at;        /* 0 until sent */
+	const char *last_error; /* the last failure, NULL when none */
+	const char *from_name;  /* NULL: the desk's name */
+	const char *in_reply_to;/* with <>, NULL when none */
+	const char *refs;       /* space-separated, NULL when none */
+	const char *auto_submitted; /* NULL for a person's reply */
 };
 
 struct hd_search_hit {
@@ -136,6 +149,16 @@ struct hd_search_hit {
 	int64_t message_id; /* 0 when the subject matched */
 	const char *snippet; /* with \x02 before and \x03 after each matched word */
 	double rank;
+};
+
+/** An e-mail heed refused, kept with the reason. */
+struct hd_quarantined {
+	int64_t id;
+	const char *raw_sha256;
+	int64_t size;
+	const char *reason;
+	const char *source; /* "mailgate", "imap:<mailbox>" */
+	int64_t created_at;
 };
 
 /** Who does something: recorded on every event. */

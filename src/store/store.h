@@ -34,6 +34,10 @@ struct hd_store_opts {
 	const char *data_dir;   /* holds heed.db and blobs/ */
 	int readers;            /* max read connections kept open (>= 1) */
 	int64_t cache_kib;      /* page cache per connection */
+	const char *mail_domain;/* domain of the Message-IDs we send; NULL: "heed.invalid" */
+	const char *desk_name;  /* names the desk in automatic mail; NULL: "heed" */
+	int autoreply_max;      /* automatic replies per address per window; 0: 10 */
+	int64_t autoreply_window_ms; /* 0: 3 hours */
 };
 
 /* ---- lifecycle --------------------------------------------------------- */
@@ -94,7 +98,14 @@ struct hd_ticket_new {
 	const struct hd_attachment_new *attachments;
 	size_t nattachments;
 	int64_t first_response_due; /* promised in the acknowledgement */
-	const char *desk_name;      /* signs the acknowledgement */
+	const char *desk_name;      /* signs the acknowledgement; NULL: the store's */
+	/* e-mail: */
+	const char *display_text;   /* first message without quoted history; NULL: text */
+	const char *source_id;      /* the first message's Message-ID (without <>) */
+	const char *raw_sha256;     /* blob of the raw e-mail; NULL: none */
+	const char *no_ack_reason;  /* non-NULL: send no acknowledgement, record why */
+	int64_t related_id;         /* the ticket this one follows up or is linked to; 0: none */
+	const char *related_kind;   /* "follow_up" or "linked" */
 };
 
 /** Create a ticket, its first message, the customer if new, the events and
@@ -152,7 +163,9 @@ struct hd_message_new {
 	enum hd_visibility visibility;
 	const char *text;
 	const char *html;
-	const char *source_id;
+	const char *source_id;    /* e.g. the e-mail's Message-ID (without <>) */
+	const char *display_text; /* without quoted history; NULL: same as text */
+	const char *raw_sha256;   /* blob of the raw e-mail; NULL: none */
 	const struct hd_attachment_new *attachments;
 	size_t nattachments;
 };
@@ -322,6 +335,114 @@ uint64_t hd_store_auth_epoch(struct hd_store *st);
 /** Outbox items, oldest first; `ticket_id` 0 for all. */
 int hd_store_outbox_list(struct hd_store *st, int64_t ticket_id, int64_t after, int limit,
 			 struct hd_outbox_item **out, size_t *n, int64_t *next, struct hd_arena *a,
+			 struct hd_err *err);
+
+/** Queued items due at `now`, most overdue first, at most `limit`;
+ * `*next_due` the next later due time (0 when none), so the worker knows
+ * how long it may sleep. */
+int hd_store_outbox_due(struct hd_store *st, int64_t now, int limit,
+			struct hd_outbox_item **out, size_t *n, int64_t *next_due,
+			struct hd_arena *a, struct hd_err *err);
+
+enum hd_outbox_result {
+	HD_OUTBOX_SENT,   /* accepted by the SMTP server */
+	HD_OUTBOX_RETRY,  /* try again at `retry_at` */
+	HD_OUTBOX_FAILED, /* permanent failure: shown on the ticket, never retried */
+};
+
+/** Record one delivery attempt of item `id` with an event on its ticket
+ * ("mail.sent" / "mail.failed"). An item no longer queued is left alone. */
+int hd_store_outbox_result(struct hd_store *st, int64_t id, enum hd_outbox_result result,
+			   const char *error, int64_t retry_at, struct hd_err *err);
+
+/* ---- e-mail ------------------------------------------------------------ */
+
+/** One accepted e-mail, parsed and decided on by the mail shell; blobs
+ * (raw message, attachments) already written with hd_store_blob_put. */
+struct hd_mail_new {
+	const char *message_id;   /* without <>; never NULL (synthesised when missing) */
+	const char *content_hash; /* hex SHA-256 of what the message says */
+	const char *raw_sha256;   /* blob of the raw message */
+	const char *subject;
+	const char *from_addr;    /* normalised sender (Reply-To when given) */
+	const char *from_name;
+	const char *const *references; /* In-Reply-To first, then References newest first */
+	size_t nreferences;
+	const char *const *participants; /* other addresses on the mail (To, Cc) */
+	size_t nparticipants;
+	int64_t subject_ticket;   /* [#123] in the subject; 0: none */
+	int64_t plus_ticket;      /* support+123@; 0: none */
+	const char *text;         /* full text */
+	const char *display_text; /* without quoted history; NULL: text */
+	const char *html;
+	const struct hd_attachment_new *attachments;
+	size_t nattachments;
+	const char *no_ack_reason;/* non-NULL: never acknowledge (automatic mail) */
+	int internal;             /* mailgate --action note: an internal note */
+	const char *team_name;    /* team of new tickets; NULL: none */
+	int64_t first_response_due;
+	/* a delivery status notification: */
+	int is_bounce;
+	const char *bounce_recipient; /* the address that failed; NULL: unknown */
+	const char *bounce_reason;    /* status and diagnostic */
+	const char *bounce_orig_id;   /* Message-ID of the mail that bounced; NULL: unknown */
+};
+
+enum hd_mail_outcome {
+	HD_MAIL_CREATED,   /* a new ticket */
+	HD_MAIL_APPENDED,  /* added to an existing ticket */
+	HD_MAIL_DUPLICATE, /* seen before: nothing written */
+	HD_MAIL_BOUNCE,    /* a bounce: address marked, noted on its ticket */
+};
+
+struct hd_mail_result {
+	enum hd_mail_outcome outcome;
+	int64_t ticket_id;  /* 0 for a bounce about no ticket */
+	int64_t message_id; /* the stored message; 0 when none */
+	int64_t related_id; /* for a new ticket linked to / following another */
+	const char *why;    /* static text: how the ticket was chosen */
+	int rc;             /* batch: this message's result code */
+};
+
+/** Where an IMAP folder has been read up to, saved with the messages. */
+struct hd_mailbox_mark {
+	const char *name;
+	uint32_t uidvalidity;
+	uint32_t last_uid;
+};
+
+/** Store one e-mail: deduplicate (same Message-ID and content hash: a
+ * no-op), thread it (our signed Message-ID, a known Message-ID, the [#n]
+ * tag, the plus-address — never merging a stranger into a ticket), create
+ * the customer, ticket or message, the acknowledgement and the events, all
+ * in one transaction. */
+int hd_store_mail_ingest(struct hd_store *st, const struct hd_mail_new *in,
+			 struct hd_mail_result *res, struct hd_err *err);
+
+/** Store `n` e-mails in one commit, each on its own (a failing one leaves
+ * the others; its code in res[i].rc), and `mark` (may be NULL) with them.
+ * Returns an error only when the commit itself failed. */
+int hd_store_mail_ingest_batch(struct hd_store *st, const struct hd_mail_new *in, size_t n,
+			       struct hd_mail_result *res, const struct hd_mailbox_mark *mark,
+			       struct hd_err *err);
+
+/** Keep a message heed will never accept (blob `raw_sha256` of `size`
+ * bytes) with the reason; `*id` the quarantine id. */
+int hd_store_mail_quarantine(struct hd_store *st, const char *raw_sha256, int64_t size,
+			     const char *reason, const char *source, int64_t *id,
+			     struct hd_err *err);
+
+/** Quarantined messages, newest first; cursor: id < after. */
+int hd_store_quarantine_list(struct hd_store *st, int64_t after, int limit,
+			     struct hd_quarantined **out, size_t *n, int64_t *next,
+			     struct hd_arena *a, struct hd_err *err);
+
+/** The saved position of mailbox `name`; zeros when never read. */
+int hd_store_mailbox_get(struct hd_store *st, const char *name, uint32_t *uidvalidity,
+			 uint32_t *last_uid, struct hd_err *err);
+
+/** Save the position of a mailbox on its own (nothing new to store). */
+int hd_store_mailbox_set(struct hd_store *st, const struct hd_mailbox_mark *mark,
 			 struct hd_err *err);
 
 /* ---- search ------------------------------------------------------------ */

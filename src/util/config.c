@@ -20,6 +20,14 @@ void hd_config_defaults(struct hd_config *c)
 	c->readers = 64;
 	c->cache_kib = 1024;
 	snprintf(c->desk_name, sizeof(c->desk_name), "heed support");
+	snprintf(c->mail_from, sizeof(c->mail_from), "support@localhost");
+	c->max_email_bytes = 50ll << 20;
+	c->autoreply_max = 10;
+	c->autoreply_window_minutes = 180;
+	c->smtp_port = 25;
+	snprintf(c->smtp_tls, sizeof(c->smtp_tls), "none");
+	c->outbox_give_up_hours = 48;
+	c->outbox_retry_seconds = 30;
 	c->first_response_minutes = 8 * 60;
 	c->max_body_bytes = 32ll << 20;
 	c->max_attachment_bytes = 20ll << 20;
@@ -62,6 +70,65 @@ static int listen_value(const char *v, char *out, size_t len, struct hd_err *err
 	return str_value("listen", v, out, len, err);
 }
 
+static int tls_value(const char *key, const char *v, char *out, size_t len, struct hd_err *err)
+{
+	if (strcmp(v, "none") && strcmp(v, "starttls") && strcmp(v, "tls"))
+		return hd_err_set(err, HD_EINVAL, key, "%s must be none, starttls or tls", key);
+	return str_value(key, v, out, len, err);
+}
+
+/* "mailbox.<name>.<field>": one IMAP mailbox, created on first mention. */
+static int mailbox_value(struct hd_config *c, const char *key, const char *v, struct hd_err *err)
+{
+	const char *name = key + 8, *dot = strchr(name, '.'), *field;
+	struct hd_mailbox_conf *m = NULL;
+	size_t n = dot ? (size_t)(dot - name) : 0;
+
+	if (!n || n >= sizeof(m->name) || strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789_-") != n)
+		return hd_err_set(err, HD_EINVAL, key,
+				  "a mailbox setting is mailbox.<name>.<field> with a name of "
+				  "lower-case letters, digits, - and _");
+	field = dot + 1;
+	for (int i = 0; i < c->nmailboxes && !m; i++)
+		if (strlen(c->mailboxes[i].name) == n && !strncmp(c->mailboxes[i].name, name, n))
+			m = &c->mailboxes[i];
+	if (!m) {
+		if (c->nmailboxes == (int)(sizeof(c->mailboxes) / sizeof(c->mailboxes[0])))
+			return hd_err_set(err, HD_EINVAL, key, "at most %d mailboxes",
+					  c->nmailboxes);
+		m = &c->mailboxes[c->nmailboxes++];
+		memset(m, 0, sizeof(*m));
+		memcpy(m->name, name, n);
+		m->port = 993;
+		snprintf(m->tls, sizeof(m->tls), "tls");
+		snprintf(m->folder, sizeof(m->folder), "INBOX");
+		m->poll_ms = 1000;
+	}
+	if (!strcmp(field, "host"))
+		return str_value(key, v, m->host, sizeof(m->host), err);
+	if (!strcmp(field, "port"))
+		return int_value(key, v, 1, 65535, &m->port, err);
+	if (!strcmp(field, "tls"))
+		return tls_value(key, v, m->tls, sizeof(m->tls), err);
+	if (!strcmp(field, "insecure"))
+		return int_value(key, v, 0, 1, &m->insecure, err);
+	if (!strcmp(field, "user"))
+		return str_value(key, v, m->user, sizeof(m->user), err);
+	if (!strcmp(field, "password"))
+		return str_value(key, v, m->password, sizeof(m->password), err);
+	if (!strcmp(field, "password_command"))
+		return str_value(key, v, m->password_command, sizeof(m->password_command), err);
+	if (!strcmp(field, "folder"))
+		return str_value(key, v, m->folder, sizeof(m->folder), err);
+	if (!strcmp(field, "team"))
+		return str_value(key, v, m->team, sizeof(m->team), err);
+	if (!strcmp(field, "move_to"))
+		return str_value(key, v, m->move_to, sizeof(m->move_to), err);
+	if (!strcmp(field, "poll_ms"))
+		return int_value(key, v, 50, 3600000, &m->poll_ms, err);
+	return hd_err_set(err, HD_EINVAL, key, "unknown mailbox setting \"%s\"", field);
+}
+
 int hd_config_set(struct hd_config *c, const char *key, const char *value, struct hd_err *err)
 {
 	int64_t n = 0;
@@ -91,6 +158,39 @@ int hd_config_set(struct hd_config *c, const char *key, const char *value, struc
 		return int_value(key, value, 1024, 1ll << 30, &c->max_body_bytes, err);
 	if (!strcmp(key, "max_attachment_bytes"))
 		return int_value(key, value, 1024, 1ll << 30, &c->max_attachment_bytes, err);
+	if (!strcmp(key, "mail_from")) {
+		rc = str_value(key, value, c->mail_from, sizeof(c->mail_from), err);
+		if (!rc && (!strchr(c->mail_from, '@') || strpbrk(c->mail_from, " <>\t")))
+			rc = hd_err_set(err, HD_EINVAL, key,
+					"mail_from must be a bare address like support@example.com");
+		return rc;
+	}
+	if (!strcmp(key, "mail_domain"))
+		return str_value(key, value, c->mail_domain, sizeof(c->mail_domain), err);
+	if (!strcmp(key, "max_email_bytes"))
+		return int_value(key, value, 1024, 1ll << 31, &c->max_email_bytes, err);
+	if (!strcmp(key, "autoreply_max"))
+		return int_value(key, value, 1, 1000000, &c->autoreply_max, err);
+	if (!strcmp(key, "autoreply_window_minutes"))
+		return int_value(key, value, 1, 525600, &c->autoreply_window_minutes, err);
+	if (!strcmp(key, "smtp_host"))
+		return str_value(key, value, c->smtp_host, sizeof(c->smtp_host), err);
+	if (!strcmp(key, "smtp_port"))
+		return int_value(key, value, 1, 65535, &c->smtp_port, err);
+	if (!strcmp(key, "smtp_tls"))
+		return tls_value(key, value, c->smtp_tls, sizeof(c->smtp_tls), err);
+	if (!strcmp(key, "smtp_user"))
+		return str_value(key, value, c->smtp_user, sizeof(c->smtp_user), err);
+	if (!strcmp(key, "smtp_password"))
+		return str_value(key, value, c->smtp_password, sizeof(c->smtp_password), err);
+	if (!strcmp(key, "smtp_insecure"))
+		return int_value(key, value, 0, 1, &c->smtp_insecure, err);
+	if (!strcmp(key, "outbox_give_up_hours"))
+		return int_value(key, value, 1, 24 * 365, &c->outbox_give_up_hours, err);
+	if (!strcmp(key, "outbox_retry_seconds"))
+		return int_value(key, value, 1, 3600, &c->outbox_retry_seconds, err);
+	if (!strncmp(key, "mailbox.", 8))
+		return mailbox_value(c, key, value, err);
 	return hd_err_set(err, HD_EINVAL, key, "unknown setting \"%s\"", key);
 }
 
@@ -199,7 +299,13 @@ int hd_config_env(struct hd_config *c, struct hd_err *err)
 					     "readers",       "cache_kib",
 					     "desk_name",     "first_response_minutes",
 					     "max_body_bytes", "max_attachment_bytes",
-					     "public_url" };
+					     "public_url",    "mail_from",
+					     "mail_domain",   "max_email_bytes",
+					     "autoreply_max", "autoreply_window_minutes",
+					     "smtp_host",     "smtp_port",
+					     "smtp_tls",      "smtp_user",
+					     "smtp_password", "smtp_insecure",
+					     "outbox_give_up_hours", "outbox_retry_seconds" };
 
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
 		char name[64];
@@ -232,8 +338,19 @@ void hd_config_format(const struct hd_config *c, char *out, size_t len)
 		 "# promised to customers in the acknowledgement until SLA policies exist\n"
 		 "first_response_minutes = %lld\n"
 		 "max_body_bytes = %lld\n"
-		 "max_attachment_bytes = %lld\n",
+		 "max_attachment_bytes = %lld\n"
+		 "\n# E-mail (docs/mail.md). The desk's address, used as From:\n"
+		 "mail_from = %s\n"
+		 "# Outbound SMTP; with no smtp_host mail stays queued in the outbox.\n"
+		 "# smtp_host = 127.0.0.1\n"
+		 "# smtp_port = 25\n"
+		 "# smtp_tls = none   # none | starttls | tls\n"
+		 "# An IMAP mailbox to fetch from (any number, each with its own name):\n"
+		 "# mailbox.support.host = imap.example.com\n"
+		 "# mailbox.support.user = support@example.com\n"
+		 "# mailbox.support.password_command = cat /etc/heed/imap-password\n"
+		 "# mailbox.support.team = Support\n",
 		 c->listen, c->workers, c->readers, (long long)c->cache_kib, c->desk_name,
 		 c->public_url, (long long)c->first_response_minutes,
-		 (long long)c->max_body_bytes, (long long)c->max_attachment_bytes);
+		 (long long)c->max_body_bytes, (long long)c->max_attachment_bytes, c->mail_from);
 }

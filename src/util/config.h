@@ -25,6 +25,36 @@ struct hd_config {
 	int64_t max_body_bytes;        /* cap on any request body */
 	int64_t max_attachment_bytes;  /* cap on one attachment */
 	char public_url[256];          /* how customers reach heed */
+
+	/* e-mail */
+	char mail_from[256];           /* the desk's address: From of all mail we send */
+	char mail_domain[128];         /* domain of our Message-IDs; "": mail_from's */
+	int64_t max_email_bytes;       /* cap on one incoming e-mail */
+	int64_t autoreply_max;         /* automatic replies per address ... */
+	int64_t autoreply_window_minutes; /* ... per this window */
+	char smtp_host[256];           /* "": outbound mail stays queued */
+	int64_t smtp_port;
+	char smtp_tls[16];             /* none | starttls | tls */
+	char smtp_user[256];
+	char smtp_password[256];
+	int64_t smtp_insecure;         /* 1: skip certificate checks (tests) */
+	int64_t outbox_give_up_hours;  /* a mail still not accepted after this fails */
+	int64_t outbox_retry_seconds;  /* first retry after this, doubling up to an hour */
+	struct hd_mailbox_conf {
+		char name[32];
+		char host[256];
+		int64_t port;
+		char tls[16];            /* tls | starttls | none */
+		int64_t insecure;
+		char user[256];
+		char password[256];
+		char password_command[512]; /* run with sh -c; its first line is the password */
+		char folder[256];
+		char team[128];          /* "": no team */
+		char move_to[256];       /* "": leave processed mail where it is */
+		int64_t poll_ms;
+	} mailboxes[8];
+	int nmailboxes;
 };
 
 /** Fill `c` with the defaults. */

@@ -63,14 +63,23 @@ test('the first public reply is the first response and opens the ticket; later o
   assert.equal(now.status, 'open');
   assert.equal(now.first_response_at, r1.json.created_at);
   const evs = await events(t.id);
-  assert.deepEqual(evs.slice(-2).map((e) => e.type), ['message.added', 'ticket.updated']);
-  assert.deepEqual(evs.at(-1).data, { before: { status: 'new' }, after: { status: 'open' } });
+  assert.deepEqual(evs.slice(-3).map((e) => e.type), ['message.added', 'ticket.updated', 'reply.queued']);
+  assert.deepEqual(evs.at(-2).data, { before: { status: 'new' }, after: { status: 'open' } });
+  // the public reply goes out by e-mail, threaded and from the agent
+  const reply = (await api('GET', `/api/v1/tickets/${t.id}/outbox`)).json.items.at(-1);
+  assert.deepEqual(evs.at(-1).data, { outbox_id: reply.id, message_id: r1.json.id, to: 'cust@example.com', mail_id: reply.message_id, address_bounced: false });
+  assert.equal(reply.kind, 'reply');
+  assert.equal(reply.subject, `[#${t.id}] Help`);
+  assert.equal(reply.body_text, 'We are on it.');
+  assert.equal(reply.body_html, '<p>We are on it.</p>');
+  assert.equal(reply.auto_submitted, null);
+  assert.equal(reply.status, 'queued');
   await new Promise((ok) => setTimeout(ok, 5));
   const r2 = await post(t.id, { text: 'Update: shipped.' });
   now = await get(t.id);
   assert.equal(now.first_response_at, r1.json.created_at, 'first response stays the first');
   assert.equal(now.message_count, 3);
-  assert.equal((await events(t.id)).at(-1).type, 'message.added', 'no status change, no ticket.updated');
+  assert.deepEqual((await events(t.id)).slice(-2).map((e) => e.type), ['message.added', 'reply.queued'], 'no status change, no ticket.updated');
   assert.ok(r2.json.id > r1.json.id);
 });
 
@@ -168,7 +177,7 @@ test('events: paged oldest first, after= cursor, every change recorded in order'
   await api('PATCH', `/api/v1/tickets/${t.id}`, { body: { priority: 'high' } });
   const all = await events(t.id);
   assert.deepEqual(all.map((e) => e.type),
-    ['ticket.created', 'ack.queued', 'message.added', 'ticket.updated', 'message.added', 'ticket.updated']);
+    ['ticket.created', 'ack.queued', 'message.added', 'ticket.updated', 'reply.queued', 'message.added', 'ticket.updated']);
   assert.ok(all.every((e, i) => i === 0 || e.id > all[i - 1].id));
   assert.ok(all.every((e) => e.ticket_id === t.id));
   const p1 = await api('GET', `/api/v1/tickets/${t.id}/events?limit=4`);

@@ -125,7 +125,8 @@ test('a customer writes in by e-mail: ticket, customer, message, acknowledgement
   });
   assert.equal(ev[1].actor_kind, 'system');
   assert.equal(ev[1].actor_id, null);
-  assert.deepEqual(ev[1].data, { outbox_id: ack.id, to: 'ann.lee@example.com', first_response_due: t.first_response_due });
+  assert.deepEqual(ev[1].data, { outbox_id: ack.id, to: 'ann.lee@example.com', message_id: ack.message_id, first_response_due: t.first_response_due });
+  assert.equal(ack.auto_submitted, 'auto-generated', 'an API ticket is not a reply to a mail');
 });
 
 test('the same address in another case is the same customer; a known name is kept', async () => {

@@ -175,6 +175,8 @@ static void read_identity(sqlite3_stmt *s, void *item, struct hd_arena *a)
 	id->kind = hd_idkind_parse((const char *)sqlite3_column_text(s, 2));
 	id->value = hd_db_text(s, 3, a);
 	id->created_at = sqlite3_column_int64(s, 4);
+	id->bounced_at = sqlite3_column_int64(s, 5);
+	id->bounce_reason = hd_db_text(s, 6, a);
 }
 
 /* Fill the identities of cs[0..n). */
@@ -185,7 +187,7 @@ static int load_identities(struct hd_conn *c, struct hd_customer *cs, size_t n,
 
 	for (size_t i = 0; i < n && !rc; i++) {
 		sqlite3_stmt *s = hd_db_stmt(c,
-					     "SELECT id, customer_id, kind, value, created_at "
+					     "SELECT id, customer_id, kind, value, created_at, bounced_at, bounce_reason "
 					     "FROM identities WHERE customer_id = ?1 ORDER BY id",
 					     err);
 

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sodium.h>
 
 #include "store/sqlite/internal.h"
 #include "util/banned.h"
@@ -53,6 +54,7 @@ int hd_db_connect(struct hd_store *st, int writer, struct hd_conn **out, struct 
 
 	if (!c)
 		return hd_err_set(err, HD_ENOMEM, NULL, "out of memory");
+	c->st = st;
 	rc = sqlite3_open_v2(st->db_path, &c->db,
 			     SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK) {
@@ -303,6 +305,29 @@ static void sqlite_configure(void)
 	sqlite3_initialize();
 }
 
+/* The key that signs our Message-IDs, made by migration 2. */
+static int load_mail_key(struct hd_store *st, struct hd_err *err)
+{
+	struct hd_conn *c;
+	sqlite3_stmt *s;
+	int rc = hd_db_acquire(st, &c, err);
+
+	if (rc)
+		return rc;
+	s = hd_db_stmt(c, "SELECT value FROM settings WHERE key = 'mail_hmac_key'", err);
+	if (!s) {
+		rc = HD_EIO;
+	} else if (sqlite3_step(s) != SQLITE_ROW ||
+		   sodium_hex2bin(st->mail_key, sizeof(st->mail_key),
+				  (const char *)sqlite3_column_text(s, 0),
+				  (size_t)sqlite3_column_bytes(s, 0), NULL, NULL, NULL) != 0) {
+		rc = hd_err_set(err, HD_EIO, NULL, "the database has no valid mail signing key");
+	}
+	hd_db_done(s);
+	hd_db_release(st, c);
+	return rc;
+}
+
 int hd_store_open(struct hd_store **out, const struct hd_store_opts *opts, struct hd_err *err)
 {
 	static pthread_once_t once = PTHREAD_ONCE_INIT;
@@ -333,7 +358,14 @@ int hd_store_open(struct hd_store **out, const struct hd_store_opts *opts, struc
 				strerror(errno));
 		goto fail;
 	}
-	rc = hd_writer_start(st, err);
+	st->mail_domain = strdup(opts->mail_domain && *opts->mail_domain ? opts->mail_domain
+									  : "heed.invalid");
+	st->desk_name = strdup(opts->desk_name && *opts->desk_name ? opts->desk_name : "heed");
+	st->autoreply_max = opts->autoreply_max > 0 ? opts->autoreply_max : 10;
+	st->autoreply_window_ms =
+		opts->autoreply_window_ms > 0 ? opts->autoreply_window_ms : 3 * 3600 * 1000;
+	rc = st->mail_domain && st->desk_name ? hd_writer_start(st, err) : HD_ENOMEM;
+	rc = rc ? rc : load_mail_key(st, err);
 	if (rc)
 		goto fail;
 	*out = st;
@@ -357,6 +389,9 @@ void hd_store_close(struct hd_store *st)
 	free(st->data_dir);
 	free(st->db_path);
 	free(st->blob_dir);
+	free(st->mail_domain);
+	free(st->desk_name);
+	sodium_memzero(st->mail_key, sizeof(st->mail_key));
 	free(st);
 }
 

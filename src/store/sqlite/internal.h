@@ -17,6 +17,7 @@
 #include <sqlite3.h>
 
 #include "store/store.h"
+#include "util/msgid.h"
 
 #define HD_STMT_CACHE 96
 
@@ -28,6 +29,7 @@ struct hd_stmt_slot {
 
 struct hd_conn {
 	sqlite3 *db;
+	struct hd_store *st;  /* the store this connection belongs to */
 	struct hd_conn *next; /* free list */
 	int nslots;
 	struct hd_stmt_slot slots[HD_STMT_CACHE];
@@ -63,6 +65,11 @@ struct hd_store {
 	int nreaders;
 	struct hd_writer writer;
 	_Atomic uint64_t auth_epoch; /* see hd_store_auth_epoch */
+	unsigned char mail_key[HD_MSGID_KEYLEN]; /* signs our Message-IDs (settings table) */
+	char *mail_domain;                       /* right-hand side of our Message-IDs */
+	char *desk_name;                         /* names the desk in automatic mail */
+	int autoreply_max;                       /* see hd_store_opts */
+	int64_t autoreply_window_ms;
 };
 
 /* ---- db.c ---- */
@@ -190,5 +197,44 @@ int hd_identity_insert(struct hd_conn *c, int64_t customer_id, enum hd_idkind ki
 /** Inside a write: insert a message row and its attachments. */
 int hd_message_insert(struct hd_conn *c, int64_t ticket_id, const struct hd_message_new *m,
 		      int64_t author_id, int64_t now, int64_t *mid, struct hd_err *err);
+
+/* ---- outbox.c ---- */
+
+/** A mail to send, written in the same transaction as what caused it. */
+struct hd_outbox_new {
+	int64_t ticket_id;
+	const char *kind;           /* "ack", "reply", ... */
+	const char *to_addr;
+	const char *from_name;      /* display name of the sender; NULL: the desk */
+	const char *subject;
+	const char *body_text;
+	const char *body_html;      /* NULL: text only */
+	const char *in_reply_to;    /* without <>; NULL: none */
+	const char *refs;           /* space-separated ids with <>; NULL: none */
+	const char *auto_submitted; /* NULL for a person's reply */
+};
+
+/** Inside a write: queue `o` with a new signed Message-ID (into `msgid`,
+ * HD_MSGID_MAX bytes); `*id` receives the outbox id. */
+int hd_outbox_queue(struct hd_conn *c, const struct hd_outbox_new *o, int64_t now, int64_t *id,
+		    char *msgid, struct hd_err *err);
+
+/* ---- tickets.c (shared with mail.c) ---- */
+
+/** Inside a write: create a ticket as hd_store_ticket_create does (without
+ * the idempotency record). */
+int hd_ticket_insert(struct hd_conn *c, const struct hd_actor *who, const struct hd_ticket_new *in,
+		     int64_t now, int64_t *id, struct hd_err *err);
+
+/** Inside a write: add a message to ticket `id` as hd_store_message_add
+ * does (without the idempotency record). */
+int hd_ticket_add_message(struct hd_conn *c, const struct hd_actor *who, int64_t id,
+			  const struct hd_message_new *in, int64_t now, int64_t *mid,
+			  struct hd_err *err);
+
+/** Append an event whose data is a JSON object (consumed; NULL: out of memory). */
+struct json_t;
+int hd_event_json(struct hd_conn *c, int64_t tid, const struct hd_actor *who, const char *type,
+		  struct json_t *data, int64_t now, struct hd_err *err);
 
 #endif

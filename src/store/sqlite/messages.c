@@ -15,8 +15,8 @@ int hd_message_insert(struct hd_conn *c, int64_t ticket_id, const struct hd_mess
 {
 	sqlite3_stmt *s = hd_db_stmt(c,
 				     "INSERT INTO messages (ticket_id, author, author_id, "
-				     "visibility, text, html, source_id, created_at) "
-				     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+				     "visibility, text, html, source_id, created_at, display_text, "
+				     "raw_sha256) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
 				     err);
 	int rc = 0;
 
@@ -30,6 +30,8 @@ int hd_message_insert(struct hd_conn *c, int64_t ticket_id, const struct hd_mess
 	hd_db_bind_text(s, 6, m->html);
 	hd_db_bind_text(s, 7, m->source_id);
 	sqlite3_bind_int64(s, 8, now);
+	hd_db_bind_text(s, 9, m->display_text);
+	hd_db_bind_text(s, 10, m->raw_sha256);
 	if (sqlite3_step(s) != SQLITE_DONE)
 		rc = hd_db_error(c, sqlite3_errcode(c->db), err);
 	hd_db_done(s);
@@ -61,7 +63,7 @@ int hd_message_insert(struct hd_conn *c, int64_t ticket_id, const struct hd_mess
 	"m.id, m.ticket_id, m.author, m.author_id, m.visibility, m.text, m.html, m.source_id, " \
 	"m.created_at, CASE m.author WHEN 'agent' THEN (SELECT name FROM agents WHERE id = "   \
 	"m.author_id) WHEN 'customer' THEN (SELECT name FROM customers WHERE id = "           \
-	"m.author_id) ELSE 'heed' END "
+	"m.author_id) ELSE 'heed' END, m.display_text, m.raw_sha256 IS NOT NULL "
 
 static void read_message(sqlite3_stmt *s, void *item, struct hd_arena *a)
 {
@@ -77,6 +79,8 @@ static void read_message(sqlite3_stmt *s, void *item, struct hd_arena *a)
 	m->source_id = hd_db_text(s, 7, a);
 	m->created_at = sqlite3_column_int64(s, 8);
 	m->author_name = hd_db_text(s, 9, a);
+	m->display_text = hd_db_text(s, 10, a);
+	m->has_raw = sqlite3_column_int(s, 11);
 }
 
 static void read_attachment(sqlite3_stmt *s, void *item, struct hd_arena *a)

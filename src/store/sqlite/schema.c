@@ -165,6 +165,55 @@ static const char *const migrations[] = {
 	"CREATE TRIGGER messages_fts_ad AFTER DELETE ON messages BEGIN"
 	"  INSERT INTO messages_fts(messages_fts, rowid, text) VALUES ('delete', old.id, old.text);"
 	"  END;",
+
+	/* 2: the e-mail channel */
+	/* installation secrets; mail_hmac_key signs our Message-IDs */
+	"CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;"
+	"INSERT INTO settings VALUES ('mail_hmac_key', lower(hex(randomblob(32))));"
+	/* display_text: the reply without quoted history (NULL: same as text);
+	 * raw_sha256: the blob of the whole e-mail as received */
+	"ALTER TABLE messages ADD COLUMN display_text TEXT;"
+	"ALTER TABLE messages ADD COLUMN raw_sha256 TEXT;"
+	/* one row per accepted e-mail: re-delivery of the same message is a no-op */
+	"CREATE TABLE mail_seen ("
+	"  message_id TEXT NOT NULL,"
+	"  content_hash TEXT NOT NULL,"
+	"  ticket_id INTEGER,"
+	"  msg_id INTEGER,"
+	"  created_at INTEGER NOT NULL,"
+	"  PRIMARY KEY (message_id, content_hash)) WITHOUT ROWID;"
+	/* mail heed will never accept, kept with the reason */
+	"CREATE TABLE mail_quarantine ("
+	"  id INTEGER PRIMARY KEY,"
+	"  raw_sha256 TEXT NOT NULL,"
+	"  size INTEGER NOT NULL,"
+	"  reason TEXT NOT NULL,"
+	"  source TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL);"
+	/* where each IMAP folder was read up to */
+	"CREATE TABLE mailbox_state ("
+	"  name TEXT PRIMARY KEY,"
+	"  uidvalidity INTEGER NOT NULL,"
+	"  last_uid INTEGER NOT NULL,"
+	"  updated_at INTEGER NOT NULL) WITHOUT ROWID;"
+	/* addresses a ticket's mail went to or came from besides the customer */
+	"CREATE TABLE ticket_participants ("
+	"  ticket_id INTEGER NOT NULL,"
+	"  addr TEXT NOT NULL,"
+	"  PRIMARY KEY (ticket_id, addr)) WITHOUT ROWID;"
+	/* automatic replies sent, for the per-address rate limit */
+	"CREATE TABLE autoreply_log (addr TEXT NOT NULL, at INTEGER NOT NULL);"
+	"CREATE INDEX autoreply_log_addr ON autoreply_log(addr, at);"
+	"ALTER TABLE identities ADD COLUMN bounced_at INTEGER;"
+	"ALTER TABLE identities ADD COLUMN bounce_reason TEXT;"
+	/* a ticket started from mail about another one: follow_up (the other was
+	 * closed) or linked (the sender was not on the other) */
+	"ALTER TABLE tickets ADD COLUMN related_id INTEGER;"
+	"ALTER TABLE tickets ADD COLUMN related_kind TEXT;"
+	"ALTER TABLE outbox ADD COLUMN from_name TEXT;"
+	"ALTER TABLE outbox ADD COLUMN in_reply_to TEXT;"
+	"ALTER TABLE outbox ADD COLUMN refs TEXT;"
+	"ALTER TABLE outbox ADD COLUMN auto_submitted TEXT;",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -11,6 +11,7 @@
 #include <jansson.h>
 
 #include "domain/ack.h"
+#include "domain/mailrules.h"
 #include "store/sqlite/internal.h"
 #include "util/sbuf.h"
 #include "util/timeutil.h"
@@ -20,7 +21,7 @@
 	"t.id, t.subject, t.status, t.priority, t.channel, t.team_id, tm.name, t.assignee_id, " \
 	"ag.name, t.customer_id, cu.name, t.created_at, t.updated_at, t.first_response_due, "   \
 	"t.first_response_at, t.solved_at, t.closed_at, t.reopen_count, t.version, "            \
-	"t.message_count "
+	"t.message_count, t.related_id, t.related_kind "
 #define TICKET_FROM                                                                            \
 	"FROM tickets t LEFT JOIN teams tm ON tm.id = t.team_id "                              \
 	"LEFT JOIN agents ag ON ag.id = t.assignee_id "                                        \
@@ -50,6 +51,8 @@ static void read_ticket(sqlite3_stmt *s, void *item, struct hd_arena *a)
 	t->lc.reopen_count = sqlite3_column_int(s, 17);
 	t->version = sqlite3_column_int64(s, 18);
 	t->message_count = sqlite3_column_int64(s, 19);
+	t->related_id = sqlite3_column_int64(s, 20);
+	t->related_kind = hd_db_text(s, 21, a);
 }
 
 /* The fields the lifecycle and the patch need, read inside a write. */
@@ -124,10 +127,8 @@ static int save_lifecycle(struct hd_conn *c, int64_t id, const struct hd_lifecyc
 	return rc;
 }
 
-/* Append an event whose data is a JSON object built by the caller; the
- * object is consumed. */
-static int event_json(struct hd_conn *c, int64_t tid, const struct hd_actor *who,
-		      const char *type, json_t *data, int64_t now, struct hd_err *err)
+int hd_event_json(struct hd_conn *c, int64_t tid, const struct hd_actor *who, const char *type,
+		  json_t *data, int64_t now, struct hd_err *err)
 {
 	char *text = data ? json_dumps(data, JSON_COMPACT) : NULL;
 	int rc;
@@ -173,48 +174,88 @@ static int team_by_name(struct hd_conn *c, const char *name, int64_t *id, struct
 	return rc;
 }
 
-/* ---- acknowledgement ---------------------------------------------------- */
+/* ---- automatic and outbound mail ---------------------------------------- */
 
-/* The customer's e-mail address to acknowledge to, preferring the identity
- * they wrote from. Empty when they have none. */
-static void ack_address(struct hd_conn *c, const struct hd_requester *r, int64_t customer_id,
-			char *out, size_t outlen)
+/* The customer's e-mail address to write to: the one given (`preferred`,
+ * the address they wrote from) or their first e-mail identity. Empty when
+ * they have none. `*bounced` tells whether mail to it bounced. */
+static int mail_address(struct hd_conn *c, const char *preferred, int64_t customer_id, char *out,
+			size_t outlen, int *bounced, struct hd_err *err)
 {
-	sqlite3_stmt *s;
+	sqlite3_stmt *s = hd_db_stmt(c,
+				     "SELECT value, bounced_at IS NOT NULL FROM identities "
+				     "WHERE customer_id = ?1 AND kind = 'email' "
+				     "ORDER BY value = ?2 DESC, id LIMIT 1",
+				     err);
 
 	out[0] = '\0';
-	if (!r->customer_id && r->kind == HD_IDKIND_EMAIL && r->value) {
-		snprintf(out, outlen, "%s", r->value);
-		return;
-	}
-	s = hd_db_stmt(c,
-		       "SELECT value FROM identities WHERE customer_id = ?1 AND kind = 'email' "
-		       "ORDER BY id LIMIT 1",
-		       NULL);
+	*bounced = 0;
 	if (!s)
-		return;
+		return HD_EIO;
 	sqlite3_bind_int64(s, 1, customer_id);
-	if (sqlite3_step(s) == SQLITE_ROW)
+	hd_db_bind_text(s, 2, preferred);
+	if (sqlite3_step(s) == SQLITE_ROW) {
 		snprintf(out, outlen, "%s", (const char *)sqlite3_column_text(s, 0));
+		*bounced = sqlite3_column_int(s, 1);
+	}
 	hd_db_done(s);
+	return 0;
+}
+
+/* How many automatic replies went to `to` within the rate-limit window. */
+static int autoreplies_sent(struct hd_conn *c, const char *to, int64_t since, int64_t *n,
+			    struct hd_err *err)
+{
+	sqlite3_stmt *s = hd_db_stmt(c, "SELECT count(*) FROM autoreply_log WHERE addr = ?1 AND at > ?2",
+				     err);
+
+	if (!s)
+		return HD_EIO;
+	sqlite3_bind_text(s, 1, to, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, since);
+	*n = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+	hd_db_done(s);
+	return 0;
+}
+
+static int ack_skipped(struct hd_conn *c, int64_t tid, const char *reason, int64_t now,
+		       struct hd_err *err)
+{
+	struct hd_actor sys = { HD_AUTHOR_SYSTEM, 0, HD_ROLE_AGENT };
+
+	return hd_event_json(c, tid, &sys, "ack.skipped", json_pack("{s:s}", "reason", reason),
+			     now, err);
 }
 
 static int queue_ack(struct hd_conn *c, const struct hd_ticket_new *in, int64_t tid,
 		     int64_t customer_id, int64_t now, struct hd_err *err)
 {
 	struct hd_actor sys = { HD_AUTHOR_SYSTEM, 0, HD_ROLE_AGENT };
+	const struct hd_store *st = c->st;
 	struct hd_sbuf subject, body;
 	struct hd_ack_input ai;
+	struct hd_outbox_new o;
 	sqlite3_stmt *s;
-	char to[320], msgid[128], name[256] = "";
-	int rc;
+	char to[320], msgid[HD_MSGID_MAX], name[256] = "";
+	int64_t oid = 0, sent = 0;
+	int rc, bounced;
 
-	ack_address(c, &in->requester, customer_id, to, sizeof(to));
+	if (in->no_ack_reason)
+		return ack_skipped(c, tid, in->no_ack_reason, now, err);
+	rc = mail_address(c, in->requester.kind == HD_IDKIND_EMAIL ? in->requester.value : NULL,
+			  customer_id, to, sizeof(to), &bounced, err);
+	if (rc)
+		return rc;
 	if (!to[0])
-		return event_json(c, tid, &sys, "ack.skipped",
-				  json_pack("{s:s}", "reason",
-					    "the customer has no e-mail address"),
-				  now, err);
+		return ack_skipped(c, tid, "the customer has no e-mail address", now, err);
+	if (bounced)
+		return ack_skipped(c, tid, "mail to the customer's address bounced", now, err);
+	rc = autoreplies_sent(c, to, now - st->autoreply_window_ms, &sent, err);
+	if (rc)
+		return rc;
+	if (!hd_mail_autoreply_allowed(sent, st->autoreply_max))
+		return ack_skipped(c, tid, "too many automatic replies to this address recently",
+				   now, err);
 	s = hd_db_stmt(c, "SELECT name FROM customers WHERE id = ?1", err);
 	if (!s)
 		return HD_EIO;
@@ -227,9 +268,9 @@ static int queue_ack(struct hd_conn *c, const struct hd_ticket_new *in, int64_t 
 	ai.ticket = tid;
 	ai.subject = in->subject;
 	ai.customer_name = name;
-	ai.message = in->text;
+	ai.message = in->display_text ? in->display_text : in->text;
 	ai.first_response_due = in->first_response_due;
-	ai.desk_name = in->desk_name ? in->desk_name : "heed";
+	ai.desk_name = in->desk_name ? in->desk_name : st->desk_name;
 	hd_sbuf_init(&subject, 2048);
 	hd_sbuf_init(&body, 64 * 1024);
 	rc = hd_ack_compose(&ai, &subject, &body);
@@ -237,34 +278,33 @@ static int queue_ack(struct hd_conn *c, const struct hd_ticket_new *in, int64_t 
 		rc = hd_err_set(err, rc, NULL, "the acknowledgement is too long");
 		goto out;
 	}
-	snprintf(msgid, sizeof(msgid), "<ack-%lld-%lld@heed>", (long long)tid, (long long)now);
-	s = hd_db_stmt(c,
-		       "INSERT INTO outbox (ticket_id, kind, to_addr, subject, body_text, "
-		       "message_id, next_attempt_at, created_at) "
-		       "VALUES (?1, 'ack', ?2, ?3, ?4, ?5, ?6, ?6)",
-		       err);
-	if (!s) {
+	memset(&o, 0, sizeof(o));
+	o.ticket_id = tid;
+	o.kind = "ack";
+	o.to_addr = to;
+	o.subject = subject.buf;
+	o.body_text = body.buf;
+	o.in_reply_to = in->source_id;
+	o.auto_submitted = in->channel == HD_CHANNEL_EMAIL ? "auto-replied" : "auto-generated";
+	rc = hd_outbox_queue(c, &o, now, &oid, msgid, err);
+	s = rc ? NULL : hd_db_stmt(c, "INSERT INTO autoreply_log (addr, at) VALUES (?1, ?2)", err);
+	if (!rc && !s)
 		rc = HD_EIO;
-		goto out;
+	if (!rc) {
+		sqlite3_bind_text(s, 1, to, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 2, now);
+		if (sqlite3_step(s) != SQLITE_DONE)
+			rc = hd_db_error(c, sqlite3_errcode(c->db), err);
+		hd_db_done(s);
 	}
-	sqlite3_bind_int64(s, 1, tid);
-	sqlite3_bind_text(s, 2, to, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 3, subject.buf, (int)subject.len, SQLITE_STATIC);
-	sqlite3_bind_text(s, 4, body.buf, (int)body.len, SQLITE_STATIC);
-	sqlite3_bind_text(s, 5, msgid, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 6, now);
-	if (sqlite3_step(s) != SQLITE_DONE)
-		rc = hd_db_error(c, sqlite3_errcode(c->db), err);
-	hd_db_done(s);
 	if (!rc) {
 		char due[HD_RFC3339_LEN];
 
-		rc = event_json(c, tid, &sys, "ack.queued",
-				json_pack("{s:I,s:s,s:s}", "outbox_id",
-					  (json_int_t)sqlite3_last_insert_rowid(c->db), "to", to,
-					  "first_response_due",
-					  hd_time_format(in->first_response_due, due)),
-				now, err);
+		rc = hd_event_json(c, tid, &sys, "ack.queued",
+				   json_pack("{s:I,s:s,s:s,s:s}", "outbox_id", (json_int_t)oid,
+					     "to", to, "message_id", msgid, "first_response_due",
+					     hd_time_format(in->first_response_due, due)),
+				   now, err);
 	}
 out:
 	hd_sbuf_release(&subject);
@@ -272,7 +312,176 @@ out:
 	return rc;
 }
 
+/* The threading headers of a reply on ticket `tid`: In-Reply-To is the
+ * customer's latest mail, References every mail of the ticket we know the
+ * Message-ID of (the last 20, oldest first). */
+static int reply_threading(struct hd_conn *c, int64_t tid, struct hd_sbuf *irt,
+			   struct hd_sbuf *refs, struct hd_err *err)
+{
+	sqlite3_stmt *s = hd_db_stmt(c,
+				     "SELECT source_id, author FROM (SELECT id, source_id, author "
+				     "FROM messages WHERE ticket_id = ?1 AND source_id IS NOT NULL "
+				     "ORDER BY id DESC LIMIT 20) ORDER BY id",
+				     err);
+	int rc = 0;
+
+	if (!s)
+		return HD_EIO;
+	sqlite3_bind_int64(s, 1, tid);
+	while (!rc && sqlite3_step(s) == SQLITE_ROW) {
+		const char *id = (const char *)sqlite3_column_text(s, 0);
+
+		if (strcmp((const char *)sqlite3_column_text(s, 1), "customer") == 0) {
+			hd_sbuf_reset(irt);
+			rc = hd_sbuf_adds(irt, id);
+		}
+		rc = rc ? rc : hd_sbuf_addf(refs, "%s<%s>", refs->len ? " " : "", id);
+	}
+	hd_db_done(s);
+	return rc == HD_ETOOBIG ? 0 : rc; /* too many: keep what fits */
+}
+
+/* A public agent message on a ticket whose customer has an e-mail address
+ * goes out as a reply: "[#id] subject", threaded, from the agent's name. */
+static int queue_reply(struct hd_conn *c, const struct hd_actor *who, int64_t tid,
+		       const struct ticket_row *r, const struct hd_message_new *m, int64_t mid,
+		       int64_t now, struct hd_err *err)
+{
+	struct hd_actor sys = { HD_AUTHOR_SYSTEM, 0, HD_ROLE_AGENT };
+	struct hd_sbuf subject, irt, refs;
+	struct hd_outbox_new o;
+	sqlite3_stmt *s;
+	char to[320], from[512] = "", msgid[HD_MSGID_MAX];
+	int64_t oid = 0;
+	int rc, bounced;
+
+	rc = mail_address(c, NULL, r->customer_id, to, sizeof(to), &bounced, err);
+	if (rc || !to[0])
+		return rc;
+	s = hd_db_stmt(c, "SELECT name FROM agents WHERE id = ?1", err);
+	if (!s)
+		return HD_EIO;
+	sqlite3_bind_int64(s, 1, who->id);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		snprintf(from, sizeof(from), "%s (%s)", (const char *)sqlite3_column_text(s, 0),
+			 c->st->desk_name);
+	hd_db_done(s);
+	hd_sbuf_init(&subject, 2048);
+	hd_sbuf_init(&irt, 1024);
+	hd_sbuf_init(&refs, 8192);
+	rc = hd_sbuf_addf(&subject, "[#%lld] %s", (long long)tid, r->subject);
+	rc = rc ? rc : reply_threading(c, tid, &irt, &refs, err);
+	if (rc)
+		goto out;
+	memset(&o, 0, sizeof(o));
+	o.ticket_id = tid;
+	o.kind = "reply";
+	o.to_addr = to;
+	o.from_name = from[0] ? from : NULL;
+	o.subject = subject.buf;
+	o.body_text = m->text ? m->text : "";
+	o.body_html = m->html;
+	o.in_reply_to = irt.len ? irt.buf : NULL;
+	o.refs = refs.len ? refs.buf : NULL;
+	rc = hd_outbox_queue(c, &o, now, &oid, msgid, err);
+	rc = rc ? rc
+		: hd_event_json(c, tid, &sys, "reply.queued",
+				json_pack("{s:I,s:I,s:s,s:s,s:b}", "outbox_id", (json_int_t)oid,
+					  "message_id", (json_int_t)mid, "to", to, "mail_id",
+					  msgid, "address_bounced", bounced),
+				now, err);
+out:
+	hd_sbuf_release(&subject);
+	hd_sbuf_release(&irt);
+	hd_sbuf_release(&refs);
+	return rc;
+}
+
 /* ---- create ------------------------------------------------------------- */
+
+int hd_ticket_insert(struct hd_conn *c, const struct hd_actor *who, const struct hd_ticket_new *in,
+		     int64_t now, int64_t *id, struct hd_err *err)
+{
+	struct hd_lifecycle lc = { HD_STATUS_NEW, 0, 0, 0, 0 };
+	struct hd_message_new m;
+	int64_t team = in->team_id, customer = 0, mid = 0;
+	sqlite3_stmt *s;
+	json_t *data;
+	int rc = 0;
+
+	if (!team && in->team_name)
+		rc = team_by_name(c, in->team_name, &team, err);
+	else if (team)
+		rc = check_team(c, team, err);
+	if (!rc && in->assignee_id)
+		rc = check_agent(c, in->assignee_id, err);
+	if (!rc)
+		rc = hd_customer_resolve(c, &in->requester, now, &customer, err);
+	if (rc)
+		return rc;
+
+	memset(&m, 0, sizeof(m));
+	m.author = in->created_by;
+	m.author_id = in->created_by == HD_AUTHOR_AGENT ? who->id : customer;
+	m.visibility = HD_VIS_PUBLIC;
+	m.text = in->text;
+	m.display_text = in->display_text;
+	m.html = in->html;
+	m.source_id = in->source_id;
+	m.raw_sha256 = in->raw_sha256;
+	m.attachments = in->attachments;
+	m.nattachments = in->nattachments;
+	rc = hd_lifecycle_on_message(&lc, m.author, m.visibility, now, &lc, err);
+	if (rc)
+		return rc;
+
+	s = hd_db_stmt(c,
+		       "INSERT INTO tickets (subject, status, active, priority, channel, team_id, "
+		       "assignee_id, customer_id, created_at, updated_at, first_response_due, "
+		       "first_response_at, message_count, related_id, related_kind) "
+		       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10, ?11, 1, ?12, ?13)",
+		       err);
+	if (!s)
+		return HD_EIO;
+	sqlite3_bind_text(s, 1, in->subject, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, hd_status_name(lc.status), -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 3, hd_status_is_active(lc.status));
+	sqlite3_bind_text(s, 4, hd_priority_name(in->priority), -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 5, hd_channel_name(in->channel), -1, SQLITE_STATIC);
+	hd_db_bind_id(s, 6, team);
+	hd_db_bind_id(s, 7, in->assignee_id);
+	sqlite3_bind_int64(s, 8, customer);
+	sqlite3_bind_int64(s, 9, now);
+	if (in->created_by == HD_AUTHOR_CUSTOMER)
+		hd_db_bind_id(s, 10, in->first_response_due);
+	hd_db_bind_id(s, 11, lc.first_response_at);
+	hd_db_bind_id(s, 12, in->related_id);
+	hd_db_bind_text(s, 13, in->related_id ? in->related_kind : NULL);
+	if (sqlite3_step(s) != SQLITE_DONE)
+		rc = hd_db_error(c, sqlite3_errcode(c->db), err);
+	hd_db_done(s);
+	if (rc)
+		return rc;
+	*id = sqlite3_last_insert_rowid(c->db);
+
+	rc = hd_message_insert(c, *id, &m, m.author_id, now, &mid, err);
+	if (rc)
+		return rc;
+	data = json_pack("{s:s,s:s,s:s,s:s,s:o,s:o,s:I,s:s,s:I}", "subject", in->subject, "status",
+			 hd_status_name(lc.status), "priority", hd_priority_name(in->priority),
+			 "channel", hd_channel_name(in->channel), "team_id", json_id(team),
+			 "assignee_id", json_id(in->assignee_id), "customer_id",
+			 (json_int_t)customer, "created_by", hd_author_name(in->created_by),
+			 "message_id", (json_int_t)mid);
+	if (data && in->related_id) {
+		json_object_set_new(data, "related_id", json_integer(in->related_id));
+		json_object_set_new(data, "related_kind", json_string(in->related_kind));
+	}
+	rc = hd_event_json(c, *id, who, "ticket.created", data, now, err);
+	if (!rc && in->created_by == HD_AUTHOR_CUSTOMER)
+		rc = queue_ack(c, in, *id, customer, now, err);
+	return rc;
+}
 
 struct create_ctx {
 	const struct hd_actor *who;
@@ -285,80 +494,11 @@ struct create_ctx {
 static int create_job(struct hd_conn *c, void *arg, struct hd_err *err)
 {
 	struct create_ctx *x = arg;
-	const struct hd_ticket_new *in = x->in;
-	struct hd_lifecycle lc = { HD_STATUS_NEW, 0, 0, 0, 0 };
-	struct hd_message_new m;
-	int64_t team = in->team_id, customer = 0, mid = 0;
-	sqlite3_stmt *s;
-	int rc;
+	int rc = hd_idem_check(c, x->idem, &x->id, err);
 
-	rc = hd_idem_check(c, x->idem, &x->id, err);
 	if (rc)
 		return rc < 0 ? rc : 0;
-	if (!team && in->team_name)
-		rc = team_by_name(c, in->team_name, &team, err);
-	else if (team)
-		rc = check_team(c, team, err);
-	if (!rc && in->assignee_id)
-		rc = check_agent(c, in->assignee_id, err);
-	if (!rc)
-		rc = hd_customer_resolve(c, &in->requester, x->now, &customer, err);
-	if (rc)
-		return rc;
-
-	memset(&m, 0, sizeof(m));
-	m.author = in->created_by;
-	m.author_id = in->created_by == HD_AUTHOR_AGENT ? x->who->id : customer;
-	m.visibility = HD_VIS_PUBLIC;
-	m.text = in->text;
-	m.html = in->html;
-	m.attachments = in->attachments;
-	m.nattachments = in->nattachments;
-	rc = hd_lifecycle_on_message(&lc, m.author, m.visibility, x->now, &lc, err);
-	if (rc)
-		return rc;
-
-	s = hd_db_stmt(c,
-		       "INSERT INTO tickets (subject, status, active, priority, channel, team_id, "
-		       "assignee_id, customer_id, created_at, updated_at, first_response_due, "
-		       "first_response_at, message_count) "
-		       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10, ?11, 1)",
-		       err);
-	if (!s)
-		return HD_EIO;
-	sqlite3_bind_text(s, 1, in->subject, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, hd_status_name(lc.status), -1, SQLITE_STATIC);
-	sqlite3_bind_int(s, 3, hd_status_is_active(lc.status));
-	sqlite3_bind_text(s, 4, hd_priority_name(in->priority), -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 5, hd_channel_name(in->channel), -1, SQLITE_STATIC);
-	hd_db_bind_id(s, 6, team);
-	hd_db_bind_id(s, 7, in->assignee_id);
-	sqlite3_bind_int64(s, 8, customer);
-	sqlite3_bind_int64(s, 9, x->now);
-	if (in->created_by == HD_AUTHOR_CUSTOMER)
-		hd_db_bind_id(s, 10, in->first_response_due);
-	hd_db_bind_id(s, 11, lc.first_response_at);
-	if (sqlite3_step(s) != SQLITE_DONE)
-		rc = hd_db_error(c, sqlite3_errcode(c->db), err);
-	hd_db_done(s);
-	if (rc)
-		return rc;
-	x->id = sqlite3_last_insert_rowid(c->db);
-
-	rc = hd_message_insert(c, x->id, &m, m.author_id, x->now, &mid, err);
-	rc = rc ? rc
-		: event_json(c, x->id, x->who, "ticket.created",
-			     json_pack("{s:s,s:s,s:s,s:s,s:o,s:o,s:I,s:s,s:I}", "subject",
-				       in->subject, "status", hd_status_name(lc.status),
-				       "priority", hd_priority_name(in->priority), "channel",
-				       hd_channel_name(in->channel), "team_id", json_id(team),
-				       "assignee_id", json_id(in->assignee_id), "customer_id",
-				       (json_int_t)customer, "created_by",
-				       hd_author_name(in->created_by), "message_id",
-				       (json_int_t)mid),
-			     x->now, err);
-	if (!rc && in->created_by == HD_AUTHOR_CUSTOMER)
-		rc = queue_ack(c, in, x->id, customer, x->now, err);
+	rc = hd_ticket_insert(c, x->who, x->in, x->now, &x->id, err);
 	return rc ? rc : hd_idem_save(c, x->idem, x->id, x->now, err);
 }
 
@@ -489,7 +629,7 @@ static int update_job(struct hd_conn *c, void *arg, struct hd_err *err)
 	hd_db_done(s);
 	rc = rc ? rc : save_lifecycle(c, x->id, &lc, x->now, 0, err);
 	if (!rc) {
-		rc = event_json(c, x->id, x->who, "ticket.updated",
+		rc = hd_event_json(c, x->id, x->who, "ticket.updated",
 				json_pack("{s:O,s:O}", "before", before, "after", after), x->now,
 				err);
 	}
@@ -509,6 +649,47 @@ int hd_store_ticket_update(struct hd_store *st, const struct hd_actor *who, int6
 
 /* ---- message lifecycle (used by messages.c through the store API) ------- */
 
+int hd_ticket_add_message(struct hd_conn *c, const struct hd_actor *who, int64_t id,
+			  const struct hd_message_new *in, int64_t now, int64_t *mid,
+			  struct hd_err *err)
+{
+	struct ticket_row r;
+	struct hd_lifecycle lc;
+	int64_t author_id;
+	int rc = load_row(c, id, &r, err);
+
+	if (rc)
+		return rc;
+	rc = hd_lifecycle_on_message(&r.lc, in->author, in->visibility, now, &lc, err);
+	if (rc)
+		return rc;
+	author_id = in->author_id                   ? in->author_id
+		    : in->author == HD_AUTHOR_CUSTOMER ? r.customer_id
+		    : in->author == HD_AUTHOR_AGENT    ? who->id
+						       : 0;
+	rc = hd_message_insert(c, id, in, author_id, now, mid, err);
+	rc = rc ? rc : save_lifecycle(c, id, &lc, now, 1, err);
+	rc = rc ? rc
+		: hd_event_json(c, id, who, "message.added",
+				json_pack("{s:I,s:s,s:s,s:I}", "message_id", (json_int_t)*mid,
+					  "author", hd_author_name(in->author), "visibility",
+					  hd_visibility_name(in->visibility), "attachments",
+					  (json_int_t)in->nattachments),
+				now, err);
+	if (!rc && lc.status != r.lc.status) {
+		json_t *data = json_pack("{s:{s:s},s:{s:s}}", "before", "status",
+					 hd_status_name(r.lc.status), "after", "status",
+					 hd_status_name(lc.status));
+
+		if (data && lc.reopen_count != r.lc.reopen_count)
+			json_object_set_new(data, "reopened", json_true());
+		rc = hd_event_json(c, id, who, "ticket.updated", data, now, err);
+	}
+	if (!rc && in->author == HD_AUTHOR_AGENT && in->visibility == HD_VIS_PUBLIC)
+		rc = queue_reply(c, who, id, &r, in, *mid, now, err);
+	return rc;
+}
+
 struct msg_ctx {
 	const struct hd_actor *who;
 	int64_t id;
@@ -521,41 +702,11 @@ struct msg_ctx {
 static int message_job(struct hd_conn *c, void *arg, struct hd_err *err)
 {
 	struct msg_ctx *x = arg;
-	struct ticket_row r;
-	struct hd_lifecycle lc;
-	int64_t author_id;
-	int rc;
+	int rc = hd_idem_check(c, x->idem, &x->mid, err);
 
-	rc = hd_idem_check(c, x->idem, &x->mid, err);
 	if (rc)
 		return rc < 0 ? rc : 0;
-	rc = load_row(c, x->id, &r, err);
-	if (rc)
-		return rc;
-	rc = hd_lifecycle_on_message(&r.lc, x->in->author, x->in->visibility, x->now, &lc, err);
-	if (rc)
-		return rc;
-	author_id = x->in->author == HD_AUTHOR_CUSTOMER ? r.customer_id
-		    : x->in->author == HD_AUTHOR_AGENT  ? x->who->id
-							: 0;
-	rc = hd_message_insert(c, x->id, x->in, author_id, x->now, &x->mid, err);
-	rc = rc ? rc : save_lifecycle(c, x->id, &lc, x->now, 1, err);
-	rc = rc ? rc
-		: event_json(c, x->id, x->who, "message.added",
-			     json_pack("{s:I,s:s,s:s,s:I}", "message_id", (json_int_t)x->mid,
-				       "author", hd_author_name(x->in->author), "visibility",
-				       hd_visibility_name(x->in->visibility), "attachments",
-				       (json_int_t)x->in->nattachments),
-			     x->now, err);
-	if (!rc && lc.status != r.lc.status) {
-		json_t *data = json_pack("{s:{s:s},s:{s:s}}", "before", "status",
-					 hd_status_name(r.lc.status), "after", "status",
-					 hd_status_name(lc.status));
-
-		if (lc.reopen_count != r.lc.reopen_count)
-			json_object_set_new(data, "reopened", json_true());
-		rc = event_json(c, x->id, x->who, "ticket.updated", data, x->now, err);
-	}
+	rc = hd_ticket_add_message(c, x->who, x->id, x->in, x->now, &x->mid, err);
 	return rc ? rc : hd_idem_save(c, x->idem, x->mid, x->now, err);
 }
 

@@ -1,0 +1,330 @@
+/*
+ * fetch.c — the IMAP fetchers (see fetch.h).
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "jobs/fetch.h"
+#include "mail/imap.h"
+#include "mail/ingest.h"
+#include "mail/parse.h"
+#include "util/sbuf.h"
+#include "util/timeutil.h"
+#include "util/banned.h"
+
+#define BATCH 200
+#define MAX_BACKOFF_MS 60000
+#define MAX_MAILBOXES 8
+
+struct fetcher {
+	struct hd_fetchers *owner;
+	struct hd_store *st;
+	const struct hd_config *cfg;
+	const struct hd_mailbox_conf *m;
+	pthread_t thread;
+	struct hd_imap *im;
+	char source[64];
+};
+
+struct hd_fetchers {
+	pthread_mutex_t mu;
+	pthread_cond_t wake;
+	int stop;
+	int n;
+	struct fetcher f[MAX_MAILBOXES];
+};
+
+/* The password: given, or the first line printed by password_command. */
+static int password(const struct hd_mailbox_conf *m, char *out, size_t len, struct hd_err *err)
+{
+	FILE *p;
+	size_t n;
+
+	if (!m->password_command[0]) {
+		snprintf(out, len, "%s", m->password);
+		return 0;
+	}
+	p = popen(m->password_command, "r");
+	if (!p)
+		return hd_err_set(err, HD_EBUSY, NULL, "cannot run the password command");
+	if (!fgets(out, (int)len, p))
+		out[0] = '\0';
+	n = strcspn(out, "\r\n");
+	out[n] = '\0';
+	if (pclose(p) != 0 || !out[0])
+		return hd_err_set(err, HD_EBUSY, NULL, "the password command of mailbox %s failed",
+				  m->name);
+	return 0;
+}
+
+static int connect_box(struct fetcher *f, struct hd_err *err)
+{
+	struct hd_imap_conf c;
+	char pw[256];
+	int rc;
+
+	if (f->im)
+		return 0;
+	rc = password(f->m, pw, sizeof(pw), err);
+	if (rc)
+		return rc;
+	memset(&c, 0, sizeof(c));
+	c.host = f->m->host;
+	c.port = (int)f->m->port;
+	c.tls = !strcmp(f->m->tls, "tls") ? 1 : !strcmp(f->m->tls, "starttls") ? 2 : 0;
+	c.insecure = (int)f->m->insecure;
+	c.user = f->m->user;
+	c.password = pw;
+	c.folder = f->m->folder;
+	rc = hd_imap_open(&f->im, &c, err);
+	memset(pw, 0, sizeof(pw));
+	return rc;
+}
+
+/* Store the messages `uids[0..n)`: each is fetched and prepared; one heed
+ * will never accept is quarantined; then all in one commit together with
+ * the new position. `*done` receives how many UIDs were dealt with. */
+static int store_batch(struct fetcher *f, uint32_t uidvalidity, const uint32_t *uids, size_t n,
+		       int64_t *stored, size_t *done, struct hd_err *err)
+{
+	struct hd_ingest_opts o;
+	struct hd_mail_new *ins = calloc(n, sizeof(*ins));
+	struct hd_mail_result *res = calloc(n, sizeof(*res));
+	struct hd_mailbox_mark mark = { f->m->name, uidvalidity, 0 };
+	struct hd_arena a;
+	struct hd_sbuf raw;
+	size_t k = 0, i;
+	int rc = 0;
+
+	*done = 0;
+	hd_arena_init(&a, (size_t)f->cfg->max_email_bytes * 8 + (64u << 20));
+	hd_sbuf_init(&raw, (size_t)f->cfg->max_email_bytes + 1);
+	if (!ins || !res) {
+		rc = hd_err_set(err, HD_ENOMEM, NULL, "out of memory");
+		goto out;
+	}
+	memset(&o, 0, sizeof(o));
+	o.desk_addr = f->cfg->mail_from;
+	o.team_name = f->m->team[0] ? f->m->team : NULL;
+	o.max_bytes = (size_t)f->cfg->max_email_bytes;
+	o.first_response_minutes = f->cfg->first_response_minutes;
+	o.source = f->source;
+	for (i = 0; i < n; i++) {
+		struct hd_err e = { 0 };
+
+		rc = hd_imap_fetch(f->im, uidvalidity, uids[i], &raw, err);
+		if (rc == HD_ENOTFOUND) { /* expunged meanwhile */
+			rc = 0;
+			continue;
+		}
+		if (rc)
+			break;
+		rc = hd_mail_prepare(f->st, &o, raw.buf ? raw.buf : "", raw.len, &ins[k], &a, &e);
+		if (rc == HD_EINVAL || rc == HD_ETOOBIG) {
+			int64_t qid;
+
+			rc = hd_mail_quarantine(f->st, &o, raw.buf ? raw.buf : "", raw.len, e.msg,
+						&qid, err);
+			if (rc)
+				break;
+			fprintf(stderr, "heed: %s: UID %u refused: %s (quarantine #%lld)\n",
+				f->source, uids[i], e.msg, (long long)qid);
+			continue;
+		}
+		if (rc) {
+			hd_err_set(err, rc, NULL, "%s", e.msg);
+			break;
+		}
+		k++;
+	}
+	if (i == 0)
+		goto out; /* nothing dealt with: the position stays */
+	/* what was fetched before a failure is stored, and the position moves
+	 * just past it; the failure is still returned so the caller backs off */
+	mark.last_uid = uids[i - 1];
+	{
+		struct hd_err e = { 0 };
+		int src = hd_store_mail_ingest_batch(f->st, ins, k, res, &mark, &e);
+
+		if (src) {
+			if (!rc) {
+				rc = src;
+				*err = e;
+			}
+			goto out;
+		}
+	}
+	for (size_t j = 0; j < k; j++) {
+		if (res[j].rc)
+			fprintf(stderr, "heed: %s: a message could not be stored (code %d)\n",
+				f->source, res[j].rc);
+		else if (res[j].outcome != HD_MAIL_DUPLICATE)
+			(*stored)++;
+	}
+	*done = i;
+	if (f->m->move_to[0])
+		for (size_t j = 0; j < i; j++) {
+			struct hd_err e = { 0 };
+
+			if (hd_imap_move(f->im, uids[j], f->m->move_to, &e))
+				fprintf(stderr, "heed: %s: cannot move UID %u to %s: %s\n", f->source,
+					uids[j], f->m->move_to, e.msg);
+		}
+out:
+	hd_sbuf_release(&raw);
+	hd_arena_release(&a);
+	free(ins);
+	free(res);
+	return rc;
+}
+
+/* One look at the folder: store everything new. `*more` is set when a full
+ * batch was stored (there may be more right away). */
+static int pass(struct fetcher *f, int64_t *stored, int *more, struct hd_err *err)
+{
+	uint32_t uids[BATCH];
+	uint32_t uv, uidnext, saved_uv, last;
+	struct hd_mailbox_mark mark = { f->m->name, 0, 0 };
+	size_t n = 0, done = 0;
+	int rc;
+
+	*more = 0;
+	rc = connect_box(f, err);
+	rc = rc ? rc : hd_imap_status(f->im, &uv, &uidnext, err);
+	rc = rc ? rc : hd_store_mailbox_get(f->st, f->m->name, &saved_uv, &last, err);
+	if (rc)
+		return rc;
+	if (saved_uv != uv) {
+		if (saved_uv)
+			fprintf(stderr,
+				"heed: %s: UIDVALIDITY changed (%u -> %u): reading the folder again; "
+				"messages already stored are recognised and skipped\n",
+				f->source, saved_uv, uv);
+		last = 0;
+	}
+	if (saved_uv == uv && uidnext && uidnext <= last + 1)
+		return 0;
+	rc = hd_imap_search_after(f->im, last, uids, BATCH, &n, err);
+	if (rc)
+		return rc;
+	if (!n) {
+		mark.uidvalidity = uv;
+		mark.last_uid = last;
+		return saved_uv != uv ? hd_store_mailbox_set(f->st, &mark, err) : 0;
+	}
+	rc = store_batch(f, uv, uids, n, stored, &done, err);
+	*more = !rc && n == BATCH;
+	return rc;
+}
+
+int hd_fetch_once(struct hd_store *st, const struct hd_config *cfg,
+		  const struct hd_mailbox_conf *m, int64_t *stored, struct hd_err *err)
+{
+	struct fetcher f;
+	int rc, more = 1;
+
+	memset(&f, 0, sizeof(f));
+	f.st = st;
+	f.cfg = cfg;
+	f.m = m;
+	snprintf(f.source, sizeof(f.source), "imap:%s", m->name);
+	*stored = 0;
+	while (more && !(rc = pass(&f, stored, &more, err)))
+		;
+	hd_imap_close(f.im);
+	return rc;
+}
+
+static int stopping(struct hd_fetchers *fs, int64_t wait_ms)
+{
+	int64_t until = hd_now_ms() + wait_ms;
+	struct timespec ts = { until / 1000, (long)(until % 1000) * 1000000 };
+	int s;
+
+	pthread_mutex_lock(&fs->mu);
+	while (!fs->stop && wait_ms > 0 && pthread_cond_timedwait(&fs->wake, &fs->mu, &ts) == 0)
+		;
+	s = fs->stop;
+	pthread_mutex_unlock(&fs->mu);
+	return s;
+}
+
+static void *run(void *arg)
+{
+	struct fetcher *f = arg;
+	int64_t backoff = 0, stored = 0;
+
+	while (!stopping(f->owner, 0)) {
+		struct hd_err err = { 0 };
+		int more = 0, rc = pass(f, &stored, &more, &err);
+
+		if (rc) {
+			backoff = backoff ? backoff * 2 : 1000;
+			if (backoff > MAX_BACKOFF_MS)
+				backoff = MAX_BACKOFF_MS;
+			fprintf(stderr, "heed: %s: %s; trying again in %lld s\n", f->source,
+				err.msg[0] ? err.msg : hd_err_name(rc), (long long)backoff / 1000);
+			/* reconnect next time: the connection may be half dead */
+			hd_imap_close(f->im);
+			f->im = NULL;
+			if (stopping(f->owner, backoff))
+				break;
+			continue;
+		}
+		backoff = 0;
+		if (!more && stopping(f->owner, f->m->poll_ms))
+			break;
+	}
+	hd_imap_close(f->im);
+	return NULL;
+}
+
+int hd_fetchers_start(struct hd_fetchers **out, struct hd_store *st, const struct hd_config *cfg,
+		      struct hd_err *err)
+{
+	struct hd_fetchers *fs;
+
+	*out = NULL;
+	if (!cfg->nmailboxes)
+		return 0;
+	fs = calloc(1, sizeof(*fs));
+	if (!fs)
+		return hd_err_set(err, HD_ENOMEM, NULL, "out of memory");
+	hd_mail_init();
+	pthread_mutex_init(&fs->mu, NULL);
+	pthread_cond_init(&fs->wake, NULL);
+	for (int i = 0; i < cfg->nmailboxes && i < MAX_MAILBOXES; i++) {
+		struct fetcher *f = &fs->f[i];
+
+		f->owner = fs;
+		f->st = st;
+		f->cfg = cfg;
+		f->m = &cfg->mailboxes[i];
+		snprintf(f->source, sizeof(f->source), "imap:%s", f->m->name);
+		if (pthread_create(&f->thread, NULL, run, f) != 0) {
+			hd_fetchers_stop(fs);
+			return hd_err_set(err, HD_EIO, NULL, "cannot start the IMAP fetcher");
+		}
+		fs->n++;
+	}
+	*out = fs;
+	return 0;
+}
+
+void hd_fetchers_stop(struct hd_fetchers *fs)
+{
+	if (!fs)
+		return;
+	pthread_mutex_lock(&fs->mu);
+	fs->stop = 1;
+	pthread_cond_broadcast(&fs->wake);
+	pthread_mutex_unlock(&fs->mu);
+	for (int i = 0; i < fs->n; i++)
+		pthread_join(fs->f[i].thread, NULL);
+	pthread_cond_destroy(&fs->wake);
+	pthread_mutex_destroy(&fs->mu);
+	free(fs);
+}
