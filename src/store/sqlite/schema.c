@@ -239,27 +239,44 @@ int hd_schema_latest(void)
 	return NMIGRATIONS;
 }
 
-int hd_schema_migrate(struct hd_conn *c, struct hd_err *err)
+/* PRAGMA user_version, read on `c`. */
+static int schema_version(struct hd_conn *c, int *have, struct hd_err *err)
 {
 	sqlite3_stmt *s;
-	int have = 0, rc = 0;
-	char sql[64];
 
+	*have = 0;
 	if (sqlite3_prepare_v2(c->db, "PRAGMA user_version", -1, &s, NULL) != SQLITE_OK)
 		return hd_db_error(c, sqlite3_errcode(c->db), err);
 	if (sqlite3_step(s) == SQLITE_ROW)
-		have = sqlite3_column_int(s, 0);
+		*have = sqlite3_column_int(s, 0);
 	sqlite3_finalize(s);
+	return 0;
+}
+
+int hd_schema_migrate(struct hd_conn *c, struct hd_err *err)
+{
+	int have = 0, rc;
+	char sql[64];
+
+	rc = schema_version(c, &have, err);
+	if (rc)
+		return rc;
 	if (have > NMIGRATIONS)
 		return hd_err_set(err, HD_EINVAL, NULL,
 				  "the database has schema version %d but this heed knows only %d; "
 				  "use a newer heed",
 				  have, NMIGRATIONS);
-	for (int v = have; v < NMIGRATIONS && !rc; v++) {
+	/* Several processes may start at once (heed serve and a burst of heed
+	 * mailgate after an upgrade): the version is read again under the
+	 * write lock, so each migration runs exactly once. */
+	while (have < NMIGRATIONS && !rc) {
 		rc = hd_db_exec(c, "BEGIN IMMEDIATE", err);
-		rc = rc ? rc : hd_db_exec(c, migrations[v], err);
-		snprintf(sql, sizeof(sql), "PRAGMA user_version=%d", v + 1);
-		rc = rc ? rc : hd_db_exec(c, sql, err);
+		rc = rc ? rc : schema_version(c, &have, err);
+		if (!rc && have < NMIGRATIONS) {
+			rc = hd_db_exec(c, migrations[have], err);
+			snprintf(sql, sizeof(sql), "PRAGMA user_version=%d", have + 1);
+			rc = rc ? rc : hd_db_exec(c, sql, err);
+		}
 		rc = rc ? rc : hd_db_exec(c, "COMMIT", err);
 		if (rc)
 			hd_db_exec(c, "ROLLBACK", NULL);

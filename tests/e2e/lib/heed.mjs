@@ -96,6 +96,20 @@ export async function startHeed(options = {}) {
     await serve();
   }
 
+  /** kill -9 the server (no clean shutdown at all) and serve the same data
+   * directory again. Sanitizer output of the killed process is checked. */
+  async function crash() {
+    if (proc.exitCode === null && proc.signalCode === null) {
+      const exited = new Promise((ok) => proc.on('exit', ok));
+      proc.kill('SIGKILL');
+      await exited;
+    }
+    live.delete(proc);
+    const report = sanitizerReport(stderr);
+    if (report) throw new Error('sanitizer report from heed serve:\n' + report);
+    await serve();
+  }
+
   /**
    * Call the API. opts: { body (object → JSON, string/Buffer → raw), token
    * (null for none; default the admin's), headers: {...} }.
@@ -128,7 +142,7 @@ export async function startHeed(options = {}) {
   }
 
   return {
-    data, token, password, api, stop, restart,
+    data, token, password, api, stop, restart, crash,
     get base() { return base; }, get port() { return port; }, get proc() { return proc; },
     get stderr() { return stderr; },
   };
