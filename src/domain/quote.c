@@ -245,8 +245,8 @@ static const struct attribution attributions[] = {
  * it spans (1 or 2; Gmail wraps long ones), 0 when it is not one. */
 static int attribution_lines(const char *t, size_t len, const struct line *l)
 {
-	const char *s, *s2;
-	size_t n, n2;
+	const char *s, *s2 = NULL;
+	size_t n, n2 = 0;
 	struct line x;
 	int two;
 

@@ -84,6 +84,35 @@ static int connect_box(struct fetcher *f, struct hd_err *err)
 	return rc;
 }
 
+/* A batch failed in the store: store its messages one by one. A message
+ * the store refuses (HD_EINVAL, HD_ECONFLICT) is quarantined with the
+ * reason, so one bad message never blocks the mailbox; any other failure
+ * stops (to be retried) without moving the position. */
+static int one_by_one(struct fetcher *f, const struct hd_ingest_opts *o,
+		      const struct hd_mail_new *ins, size_t k, struct hd_mail_result *res,
+		      const struct hd_mailbox_mark *mark, struct hd_err *err)
+{
+	int rc = 0;
+
+	for (size_t j = 0; j < k && !rc; j++) {
+		struct hd_err e = { 0 };
+
+		rc = hd_store_mail_ingest(f->st, &ins[j], &res[j], &e);
+		if (rc == HD_EINVAL || rc == HD_ECONFLICT) {
+			int64_t qid;
+
+			res[j].outcome = HD_MAIL_DUPLICATE; /* not counted as stored */
+			rc = hd_mail_quarantine(f->st, o, ins[j].raw, ins[j].raw_len, e.msg, &qid,
+						err);
+			fprintf(stderr, "heed: %s: a message was refused by the store: %s\n",
+				f->source, e.msg);
+		} else if (rc) {
+			*err = e;
+		}
+	}
+	return rc ? rc : hd_store_mailbox_set(f->st, mark, err);
+}
+
 /* Store the messages `uids[0..n)`: each is fetched and prepared; one heed
  * will never accept is quarantined; then all in one commit together with
  * the new position. `*done` receives how many UIDs were dealt with. */
@@ -97,6 +126,7 @@ static int store_batch(struct fetcher *f, uint32_t uidvalidity, const uint32_t *
 	struct hd_arena a;
 	struct hd_sbuf raw;
 	size_t k = 0, i;
+	char *copy;
 	int rc = 0;
 
 	*done = 0;
@@ -122,7 +152,15 @@ static int store_batch(struct fetcher *f, uint32_t uidvalidity, const uint32_t *
 		}
 		if (rc)
 			break;
-		rc = hd_mail_prepare(f->st, &o, raw.buf ? raw.buf : "", raw.len, &ins[k], &a, &e);
+		/* the store takes the raw bytes with the batch: keep a copy */
+		copy = hd_arena_alloc(&a, raw.len + 1);
+		if (copy)
+			memcpy(copy, raw.buf ? raw.buf : "", raw.len);
+		if (!copy) {
+			rc = hd_err_set(err, HD_ENOMEM, NULL, "out of memory");
+			break;
+		}
+		rc = hd_mail_prepare(f->st, &o, copy, raw.len, &ins[k], &a, &e);
 		if (rc == HD_EINVAL || rc == HD_ETOOBIG) {
 			int64_t qid;
 
@@ -149,6 +187,8 @@ static int store_batch(struct fetcher *f, uint32_t uidvalidity, const uint32_t *
 		struct hd_err e = { 0 };
 		int src = hd_store_mail_ingest_batch(f->st, ins, k, res, &mark, &e);
 
+		if (src)
+			src = one_by_one(f, &o, ins, k, res, &mark, &e);
 		if (src) {
 			if (!rc) {
 				rc = src;
@@ -157,13 +197,9 @@ static int store_batch(struct fetcher *f, uint32_t uidvalidity, const uint32_t *
 			goto out;
 		}
 	}
-	for (size_t j = 0; j < k; j++) {
-		if (res[j].rc)
-			fprintf(stderr, "heed: %s: a message could not be stored (code %d)\n",
-				f->source, res[j].rc);
-		else if (res[j].outcome != HD_MAIL_DUPLICATE)
+	for (size_t j = 0; j < k; j++)
+		if (res[j].outcome != HD_MAIL_DUPLICATE)
 			(*stored)++;
-	}
 	*done = i;
 	if (f->m->move_to[0])
 		for (size_t j = 0; j < i; j++) {
@@ -192,6 +228,13 @@ static int pass(struct fetcher *f, int64_t *stored, int *more, struct hd_err *er
 	int rc;
 
 	*more = 0;
+	if (f->m->team[0]) { /* a setting to fix, not the messages' fault */
+		int64_t team;
+
+		if (hd_store_team_find(f->st, f->m->team, &team, NULL))
+			return hd_err_set(err, HD_EINVAL, NULL, "there is no team named \"%s\"",
+					  f->m->team);
+	}
 	rc = connect_box(f, err);
 	rc = rc ? rc : hd_imap_status(f->im, &uv, &uidnext, err);
 	rc = rc ? rc : hd_store_mailbox_get(f->st, f->m->name, &saved_uv, &last, err);

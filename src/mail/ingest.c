@@ -11,6 +11,7 @@
 #include "mail/ingest.h"
 #include "mail/parse.h"
 #include "util/sbuf.h"
+#include "util/secret.h"
 #include "util/timeutil.h"
 #include "util/banned.h"
 
@@ -91,7 +92,7 @@ int hd_mail_prepare(struct hd_store *st, const struct hd_ingest_opts *o, const v
 	struct hd_mail_signals sig;
 	struct hd_sbuf display;
 	const char **others;
-	char hash[65], *raw_sha;
+	char hash[65], raw_sha[65];
 	size_t n = 0;
 	int rc;
 
@@ -99,14 +100,16 @@ int hd_mail_prepare(struct hd_store *st, const struct hd_ingest_opts *o, const v
 	rc = hd_mail_parse(raw, len, o->max_bytes, &m, a, err);
 	if (rc)
 		return rc;
-	rc = put_blob(st, raw, len, &raw_sha, a, err);
-	rc = rc ? rc : attachments(st, &m, out, a, err);
+	rc = attachments(st, &m, out, a, err);
 	if (rc)
 		return rc;
 	content_hash(&m, hash);
 	out->content_hash = hd_arena_strdup(a, hash);
 	out->message_id = m.message_id ? m.message_id : hd_arena_printf(a, "%s@no-message-id.heed", hash);
-	out->raw_sha256 = raw_sha;
+	hd_secret_sha256_hex(raw, len, raw_sha);
+	out->raw = raw;
+	out->raw_len = len;
+	out->raw_sha256 = hd_arena_strdup(a, raw_sha);
 	out->subject = m.subject;
 	out->from_addr = m.reply_to.addr[0] ? m.reply_to.addr : m.from.addr;
 	out->from_name = m.from.name[0] ? m.from.name : m.reply_to.name;
@@ -176,11 +179,7 @@ int hd_mail_prepare(struct hd_store *st, const struct hd_ingest_opts *o, const v
 int hd_mail_quarantine(struct hd_store *st, const struct hd_ingest_opts *o, const void *raw,
 		       size_t len, const char *reason, int64_t *id, struct hd_err *err)
 {
-	char sha[65];
-	int rc = hd_store_blob_put(st, raw, len, sha, err);
-
-	return rc ? rc
-		  : hd_store_mail_quarantine(st, sha, (int64_t)len, reason, o->source, id, err);
+	return hd_store_mail_quarantine(st, raw, len, reason, o->source, id, err);
 }
 
 int hd_mail_ingest(struct hd_store *st, const struct hd_ingest_opts *o, const void *raw,

@@ -3,8 +3,8 @@
  *
  * Both doors for mail (heed mailgate on stdin, the IMAP fetcher) come
  * through here: parse (GMime), decide what the domain decides without the
- * database (automatic mail, ticket tag, plus-address), write the raw message
- * and attachments as blobs, then hand the result to the store, which
+ * database (automatic mail, ticket tag, plus-address), write the attachments
+ * as blobs, then hand the result to the store, which keeps the raw message,
  * deduplicates, threads and writes it in one transaction. A message heed
  * will never accept is quarantined with the reason instead: nothing is
  * dropped.
@@ -28,8 +28,9 @@ struct hd_ingest_opts {
 	const char *source;      /* "mailgate", "imap:<mailbox>": recorded on quarantine */
 };
 
-/** Parse `raw` and write its blobs, filling `out` (strings in `a`) for
- * hd_store_mail_ingest. HD_EINVAL / HD_ETOOBIG (reason in `err`) for a
+/** Parse `raw` and write its attachment blobs, filling `out` (strings in
+ * `a`; out->raw points at `raw`, which must stay valid until the store has
+ * it) for hd_store_mail_ingest. HD_EINVAL / HD_ETOOBIG (reason in `err`) for a
  * message heed will never accept; HD_EIO when a blob could not be written. */
 int hd_mail_prepare(struct hd_store *st, const struct hd_ingest_opts *o, const void *raw,
 		    size_t len, struct hd_mail_new *out, struct hd_arena *a, struct hd_err *err);

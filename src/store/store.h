@@ -102,7 +102,7 @@ struct hd_ticket_new {
 	/* e-mail: */
 	const char *display_text;   /* first message without quoted history; NULL: text */
 	const char *source_id;      /* the first message's Message-ID (without <>) */
-	const char *raw_sha256;     /* blob of the raw e-mail; NULL: none */
+	const char *raw_sha256;     /* the raw e-mail in mail_raw; NULL: none */
 	const char *no_ack_reason;  /* non-NULL: send no acknowledgement, record why */
 	int64_t related_id;         /* the ticket this one follows up or is linked to; 0: none */
 	const char *related_kind;   /* "follow_up" or "linked" */
@@ -165,7 +165,7 @@ struct hd_message_new {
 	const char *html;
 	const char *source_id;    /* e.g. the e-mail's Message-ID (without <>) */
 	const char *display_text; /* without quoted history; NULL: same as text */
-	const char *raw_sha256;   /* blob of the raw e-mail; NULL: none */
+	const char *raw_sha256;   /* the raw e-mail in mail_raw; NULL: none */
 	const struct hd_attachment_new *attachments;
 	size_t nattachments;
 };
@@ -362,7 +362,9 @@ int hd_store_outbox_result(struct hd_store *st, int64_t id, enum hd_outbox_resul
 struct hd_mail_new {
 	const char *message_id;   /* without <>; never NULL (synthesised when missing) */
 	const char *content_hash; /* hex SHA-256 of what the message says */
-	const char *raw_sha256;   /* blob of the raw message */
+	const void *raw;          /* the message as received, kept with it */
+	size_t raw_len;
+	const char *raw_sha256;   /* its hex SHA-256 */
 	const char *subject;
 	const char *from_addr;    /* normalised sender (Reply-To when given) */
 	const char *from_name;
@@ -401,7 +403,6 @@ struct hd_mail_result {
 	int64_t message_id; /* the stored message; 0 when none */
 	int64_t related_id; /* for a new ticket linked to / following another */
 	const char *why;    /* static text: how the ticket was chosen */
-	int rc;             /* batch: this message's result code */
 };
 
 /** Where an IMAP folder has been read up to, saved with the messages. */
@@ -419,16 +420,16 @@ struct hd_mailbox_mark {
 int hd_store_mail_ingest(struct hd_store *st, const struct hd_mail_new *in,
 			 struct hd_mail_result *res, struct hd_err *err);
 
-/** Store `n` e-mails in one commit, each on its own (a failing one leaves
- * the others; its code in res[i].rc), and `mark` (may be NULL) with them.
- * Returns an error only when the commit itself failed. */
+/** Store `n` e-mails and `mark` (may be NULL) in one commit, all or
+ * nothing: when one fails, nothing is stored and its error is returned
+ * (the caller may then store them one by one to find it). */
 int hd_store_mail_ingest_batch(struct hd_store *st, const struct hd_mail_new *in, size_t n,
 			       struct hd_mail_result *res, const struct hd_mailbox_mark *mark,
 			       struct hd_err *err);
 
-/** Keep a message heed will never accept (blob `raw_sha256` of `size`
- * bytes) with the reason; `*id` the quarantine id. */
-int hd_store_mail_quarantine(struct hd_store *st, const char *raw_sha256, int64_t size,
+/** Keep a message heed will never accept (`raw`, `len` bytes) with the
+ * reason; `*id` the quarantine id. */
+int hd_store_mail_quarantine(struct hd_store *st, const void *raw, size_t len,
 			     const char *reason, const char *source, int64_t *id,
 			     struct hd_err *err);
 

@@ -16,6 +16,7 @@
 
 #include "domain/mailrules.h"
 #include "store/sqlite/internal.h"
+#include "util/secret.h"
 #include "util/timeutil.h"
 #include "util/banned.h"
 
@@ -33,6 +34,24 @@ static int one_id(struct hd_conn *c, sqlite3_stmt *s, int64_t *id, struct hd_err
 		*id = sqlite3_column_int64(s, 0);
 	else if (step != SQLITE_DONE)
 		rc = hd_db_error(c, step, err);
+	hd_db_done(s);
+	return rc;
+}
+
+/* Keep the raw message (once per content). */
+static int keep_raw(struct hd_conn *c, const void *raw, size_t len, const char *sha,
+		    struct hd_err *err)
+{
+	sqlite3_stmt *s = hd_db_stmt(c, "INSERT OR IGNORE INTO mail_raw (sha256, data) VALUES (?1, ?2)",
+				     err);
+	int rc = 0;
+
+	if (!s)
+		return HD_EIO;
+	sqlite3_bind_text(s, 1, sha, -1, SQLITE_STATIC);
+	sqlite3_bind_blob64(s, 2, raw, len, SQLITE_STATIC);
+	if (sqlite3_step(s) != SQLITE_DONE)
+		rc = hd_db_error(c, sqlite3_errcode(c->db), err);
 	hd_db_done(s);
 	return rc;
 }
@@ -280,6 +299,9 @@ static int ingest_one(struct hd_conn *c, const struct hd_mail_new *in, struct hd
 	rc = seen_before(c, in, res, err);
 	if (rc)
 		return rc < 0 ? rc : 0;
+	rc = keep_raw(c, in->raw, in->raw_len, in->raw_sha256, err);
+	if (rc)
+		return rc;
 	if (in->is_bounce) {
 		rc = bounce(c, in, res, now, err);
 		return rc ? rc : remember(c, in, res, now, err);
@@ -407,19 +429,11 @@ static int ingest_job(struct hd_conn *c, void *arg, struct hd_err *err)
 	struct ingest_ctx *x = arg;
 	int rc;
 
-	if (x->n == 1 && !x->mark)
-		return x->res[0].rc = ingest_one(c, x->in, x->res, x->now, err);
-	/* a batch: each message in its own savepoint, so one bad message
-	 * leaves the others */
+	/* All or nothing: no savepoint per message, whose statement journal
+	 * would copy every hot page again for each message. The caller retries
+	 * a failed batch message by message. */
 	for (size_t i = 0; i < x->n; i++) {
-		struct hd_err e = { 0 };
-
-		rc = hd_db_exec(c, "SAVEPOINT mail", err);
-		if (rc)
-			return rc;
-		x->res[i].rc = ingest_one(c, &x->in[i], &x->res[i], x->now, &e);
-		rc = hd_db_exec(c, x->res[i].rc ? "ROLLBACK TO mail; RELEASE mail" : "RELEASE mail",
-				err);
+		rc = ingest_one(c, &x->in[i], &x->res[i], x->now, err);
 		if (rc)
 			return rc;
 	}
@@ -446,23 +460,26 @@ int hd_store_mail_ingest_batch(struct hd_store *st, const struct hd_mail_new *in
 /* ---- quarantine ---------------------------------------------------------- */
 
 struct quarantine_ctx {
-	const char *sha, *reason, *source;
-	int64_t size, now, id;
+	const void *raw;
+	size_t len;
+	const char *reason, *source;
+	int64_t now, id;
+	char sha[65];
 };
 
 static int quarantine_job(struct hd_conn *c, void *arg, struct hd_err *err)
 {
 	struct quarantine_ctx *x = arg;
-	sqlite3_stmt *s = hd_db_stmt(c,
+	int rc = keep_raw(c, x->raw, x->len, x->sha, err);
+	sqlite3_stmt *s = rc ? NULL : hd_db_stmt(c,
 				     "INSERT INTO mail_quarantine (raw_sha256, size, reason, source, "
 				     "created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
 				     err);
-	int rc = 0;
 
-	if (!s)
-		return HD_EIO;
+	if (rc || !s)
+		return rc ? rc : HD_EIO;
 	sqlite3_bind_text(s, 1, x->sha, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 2, x->size);
+	sqlite3_bind_int64(s, 2, (int64_t)x->len);
 	sqlite3_bind_text(s, 3, x->reason, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 4, x->source, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 5, x->now);
@@ -474,12 +491,15 @@ static int quarantine_job(struct hd_conn *c, void *arg, struct hd_err *err)
 	return rc;
 }
 
-int hd_store_mail_quarantine(struct hd_store *st, const char *raw_sha256, int64_t size,
+int hd_store_mail_quarantine(struct hd_store *st, const void *raw, size_t len,
 			     const char *reason, const char *source, int64_t *id,
 			     struct hd_err *err)
 {
-	struct quarantine_ctx x = { raw_sha256, reason, source, size, hd_now_ms(), 0 };
-	int rc = hd_writer_run(st, quarantine_job, &x, err);
+	struct quarantine_ctx x = { raw, len, reason, source, hd_now_ms(), 0, "" };
+	int rc;
+
+	hd_secret_sha256_hex(raw, len, x.sha);
+	rc = hd_writer_run(st, quarantine_job, &x, err);
 
 	*id = x.id;
 	return rc;

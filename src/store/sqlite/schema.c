@@ -174,6 +174,12 @@ static const char *const migrations[] = {
 	 * raw_sha256: the blob of the whole e-mail as received */
 	"ALTER TABLE messages ADD COLUMN display_text TEXT;"
 	"ALTER TABLE messages ADD COLUMN raw_sha256 TEXT;"
+	/* every e-mail as received (accepted or quarantined), kept in the same
+	 * transaction as what was made of it: no extra fsync per message */
+	"CREATE TABLE mail_raw ("
+	"  id INTEGER PRIMARY KEY,"
+	"  sha256 TEXT NOT NULL UNIQUE,"
+	"  data BLOB NOT NULL);"
 	/* one row per accepted e-mail: re-delivery of the same message is a no-op */
 	"CREATE TABLE mail_seen ("
 	"  message_id TEXT NOT NULL,"

@@ -63,6 +63,20 @@ static void run_batch(struct hd_writer *w, struct hd_wjob *jobs)
 	int rc;
 
 	rc = control(c, "BEGIN IMMEDIATE", NULL);
+	if (!rc && !jobs->next) {
+		/* A batch of one needs no savepoint: the transaction is the job.
+		 * (A savepoint makes SQLite copy each page into a statement
+		 * journal before changing it: a third of a large job's time.) */
+		jobs->rc = jobs->fn(c, jobs->ctx, &jobs->err);
+		if (jobs->rc)
+			control(c, "ROLLBACK", NULL);
+		else if (control(c, "COMMIT", NULL)) {
+			control(c, "ROLLBACK", NULL);
+			jobs->rc = hd_err_set(&jobs->err, HD_EIO, NULL,
+					      "the database could not commit; try again");
+		}
+		return;
+	}
 	for (j = jobs; j; j = j->next) {
 		if (rc) {
 			j->rc = hd_err_set(&j->err, HD_EBUSY, NULL,
