@@ -15,7 +15,8 @@
 #include "util/timeutil.h"
 #include "util/banned.h"
 
-#define BATCH 200
+#define BATCH 200       /* messages per commit */
+#define SEARCH_MAX 5000 /* UIDs asked for at a time */
 #define MAX_BACKOFF_MS 60000
 #define MAX_MAILBOXES 8
 
@@ -113,37 +114,41 @@ static int one_by_one(struct fetcher *f, const struct hd_ingest_opts *o,
 	return rc ? rc : hd_store_mailbox_set(f->st, mark, err);
 }
 
-/* Store the messages `uids[0..n)`: each is fetched and prepared; one heed
- * will never accept is quarantined; then all in one commit together with
- * the new position. `*done` receives how many UIDs were dealt with. */
-static int store_batch(struct fetcher *f, uint32_t uidvalidity, const uint32_t *uids, size_t n,
-		       int64_t *stored, size_t *done, struct hd_err *err)
-{
+/* One batch on its way: fetched and prepared on the fetcher's thread,
+ * stored on a helper thread while the next batch is being fetched. */
+struct batch {
+	struct fetcher *f;
 	struct hd_ingest_opts o;
-	struct hd_mail_new *ins = calloc(n, sizeof(*ins));
-	struct hd_mail_result *res = calloc(n, sizeof(*res));
-	struct hd_mailbox_mark mark = { f->m->name, uidvalidity, 0 };
 	struct hd_arena a;
+	struct hd_mail_new ins[BATCH];
+	struct hd_mail_result res[BATCH];
+	const uint32_t *uids; /* the UIDs dealt with: uids[0..dealt) */
+	size_t k, dealt;
+	struct hd_mailbox_mark mark;
+	int64_t stored;
+	int rc; /* of storing */
+	struct hd_err err;
+};
+
+/* Fetch and prepare `uids[0..n)` into `b`. A message heed will never
+ * accept is quarantined here. A failure stops the batch: b->dealt tells how
+ * far it got, and the failure is returned. */
+static int prepare(struct fetcher *f, struct batch *b, uint32_t uidvalidity, const uint32_t *uids,
+		   size_t n, struct hd_err *err)
+{
 	struct hd_sbuf raw;
-	size_t k = 0, i;
-	char *copy;
+	size_t i;
 	int rc = 0;
 
-	*done = 0;
-	hd_arena_init(&a, (size_t)f->cfg->max_email_bytes * 8 + (64u << 20));
+	b->k = b->dealt = 0;
+	b->stored = 0;
+	b->rc = 0;
+	memset(&b->err, 0, sizeof(b->err));
+	b->uids = uids;
 	hd_sbuf_init(&raw, (size_t)f->cfg->max_email_bytes + 1);
-	if (!ins || !res) {
-		rc = hd_err_set(err, HD_ENOMEM, NULL, "out of memory");
-		goto out;
-	}
-	memset(&o, 0, sizeof(o));
-	o.desk_addr = f->cfg->mail_from;
-	o.team_name = f->m->team[0] ? f->m->team : NULL;
-	o.max_bytes = (size_t)f->cfg->max_email_bytes;
-	o.first_response_minutes = f->cfg->first_response_minutes;
-	o.source = f->source;
 	for (i = 0; i < n; i++) {
 		struct hd_err e = { 0 };
+		char *copy;
 
 		rc = hd_imap_fetch(f->im, uidvalidity, uids[i], &raw, err);
 		if (rc == HD_ENOTFOUND) { /* expunged meanwhile */
@@ -153,19 +158,17 @@ static int store_batch(struct fetcher *f, uint32_t uidvalidity, const uint32_t *
 		if (rc)
 			break;
 		/* the store takes the raw bytes with the batch: keep a copy */
-		copy = hd_arena_alloc(&a, raw.len + 1);
-		if (copy)
-			memcpy(copy, raw.buf ? raw.buf : "", raw.len);
+		copy = hd_arena_alloc(&b->a, raw.len + 1);
 		if (!copy) {
 			rc = hd_err_set(err, HD_ENOMEM, NULL, "out of memory");
 			break;
 		}
-		rc = hd_mail_prepare(f->st, &o, copy, raw.len, &ins[k], &a, &e);
+		memcpy(copy, raw.buf ? raw.buf : "", raw.len);
+		rc = hd_mail_prepare(f->st, &b->o, copy, raw.len, &b->ins[b->k], &b->a, &e);
 		if (rc == HD_EINVAL || rc == HD_ETOOBIG) {
 			int64_t qid;
 
-			rc = hd_mail_quarantine(f->st, &o, raw.buf ? raw.buf : "", raw.len, e.msg,
-						&qid, err);
+			rc = hd_mail_quarantine(f->st, &b->o, copy, raw.len, e.msg, &qid, err);
 			if (rc)
 				break;
 			fprintf(stderr, "heed: %s: UID %u refused: %s (quarantine #%lld)\n",
@@ -176,44 +179,122 @@ static int store_batch(struct fetcher *f, uint32_t uidvalidity, const uint32_t *
 			hd_err_set(err, rc, NULL, "%s", e.msg);
 			break;
 		}
-		k++;
+		b->k++;
 	}
-	if (i == 0)
-		goto out; /* nothing dealt with: the position stays */
-	/* what was fetched before a failure is stored, and the position moves
-	 * just past it; the failure is still returned so the caller backs off */
-	mark.last_uid = uids[i - 1];
-	{
-		struct hd_err e = { 0 };
-		int src = hd_store_mail_ingest_batch(f->st, ins, k, res, &mark, &e);
-
-		if (src)
-			src = one_by_one(f, &o, ins, k, res, &mark, &e);
-		if (src) {
-			if (!rc) {
-				rc = src;
-				*err = e;
-			}
-			goto out;
-		}
-	}
-	for (size_t j = 0; j < k; j++)
-		if (res[j].outcome != HD_MAIL_DUPLICATE)
-			(*stored)++;
-	*done = i;
-	if (f->m->move_to[0])
-		for (size_t j = 0; j < i; j++) {
-			struct hd_err e = { 0 };
-
-			if (hd_imap_move(f->im, uids[j], f->m->move_to, &e))
-				fprintf(stderr, "heed: %s: cannot move UID %u to %s: %s\n", f->source,
-					uids[j], f->m->move_to, e.msg);
-		}
-out:
 	hd_sbuf_release(&raw);
-	hd_arena_release(&a);
-	free(ins);
-	free(res);
+	b->dealt = i;
+	b->mark.name = f->m->name;
+	b->mark.uidvalidity = uidvalidity;
+	b->mark.last_uid = i ? uids[i - 1] : 0;
+	return rc;
+}
+
+/* Store a prepared batch with its position (helper thread). */
+static void *store(void *arg)
+{
+	struct batch *b = arg;
+
+	b->rc = hd_store_mail_ingest_batch(b->f->st, b->ins, b->k, b->res, &b->mark, &b->err);
+	if (b->rc) {
+		memset(&b->err, 0, sizeof(b->err));
+		b->rc = one_by_one(b->f, &b->o, b->ins, b->k, b->res, &b->mark, &b->err);
+	}
+	for (size_t j = 0; !b->rc && j < b->k; j++)
+		if (b->res[j].outcome != HD_MAIL_DUPLICATE)
+			b->stored++;
+	return NULL;
+}
+
+/* After a batch is stored: move its messages away when configured. */
+static void move_away(struct fetcher *f, const struct batch *b)
+{
+	for (size_t j = 0; f->m->move_to[0] && j < b->dealt; j++) {
+		struct hd_err e = { 0 };
+
+		if (hd_imap_move(f->im, b->uids[j], f->m->move_to, &e))
+			fprintf(stderr, "heed: %s: cannot move UID %u to %s: %s\n", f->source,
+				b->uids[j], f->m->move_to, e.msg);
+	}
+}
+
+/* A stored batch: count it and move its messages away, or report why it
+ * could not be stored. */
+static int finish(struct fetcher *f, struct batch *b, int64_t *stored, struct hd_err *err)
+{
+	if (b->rc) {
+		*err = b->err;
+		return b->rc;
+	}
+	*stored += b->stored;
+	move_away(f, b);
+	return 0;
+}
+
+/* Store the messages `uids[0..n)` in batches, fetching one batch while the
+ * one before is being stored. Each batch is committed with the position
+ * after it, so a crash at any point re-reads at most one batch (which
+ * deduplication recognises). */
+static int store_all(struct fetcher *f, uint32_t uidvalidity, const uint32_t *uids, size_t n,
+		     int64_t *stored, struct hd_err *err)
+{
+	struct batch *b = calloc(2, sizeof(*b)), *inflight = NULL;
+	pthread_t th;
+	int cur = 0, rc = 0;
+
+	if (!b)
+		return hd_err_set(err, HD_ENOMEM, NULL, "out of memory");
+	for (int i = 0; i < 2; i++) {
+		b[i].f = f;
+		b[i].o.desk_addr = f->cfg->mail_from;
+		b[i].o.team_name = f->m->team[0] ? f->m->team : NULL;
+		b[i].o.max_bytes = (size_t)f->cfg->max_email_bytes;
+		b[i].o.first_response_minutes = f->cfg->first_response_minutes;
+		b[i].o.source = f->source;
+		hd_arena_init(&b[i].a, (size_t)f->cfg->max_email_bytes * 8 + (64u << 20));
+	}
+	for (size_t off = 0; off < n && !rc; off += BATCH, cur = !cur) {
+		struct hd_err fe = { 0 };
+		int fetch_rc;
+
+		/* b[cur] was stored and finished two rounds ago: reuse it */
+		hd_arena_release(&b[cur].a);
+		hd_arena_init(&b[cur].a, (size_t)f->cfg->max_email_bytes * 8 + (64u << 20));
+		fetch_rc = prepare(f, &b[cur], uidvalidity, uids + off,
+				   n - off < BATCH ? n - off : BATCH, &fe);
+		if (inflight) {
+			pthread_join(th, NULL);
+			rc = finish(f, inflight, stored, err);
+			inflight = NULL;
+			if (rc)
+				break;
+		}
+		if (b[cur].dealt) {
+			if (pthread_create(&th, NULL, store, &b[cur]) == 0) {
+				inflight = &b[cur];
+			} else {
+				store(&b[cur]);
+				rc = finish(f, &b[cur], stored, err);
+			}
+		}
+		if (!rc && fetch_rc) { /* what was fetched before is stored; then back off */
+			*err = fe;
+			rc = fetch_rc;
+		}
+	}
+	if (inflight) {
+		struct hd_err e = { 0 };
+		int frc;
+
+		pthread_join(th, NULL);
+		frc = finish(f, inflight, stored, &e);
+		if (frc && !rc) {
+			*err = e;
+			rc = frc;
+		}
+	}
+	for (int i = 0; i < 2; i++)
+		hd_arena_release(&b[i].a);
+	free(b);
 	return rc;
 }
 
@@ -221,10 +302,10 @@ out:
  * batch was stored (there may be more right away). */
 static int pass(struct fetcher *f, int64_t *stored, int *more, struct hd_err *err)
 {
-	uint32_t uids[BATCH];
+	uint32_t *uids;
 	uint32_t uv, uidnext, saved_uv, last;
 	struct hd_mailbox_mark mark = { f->m->name, 0, 0 };
-	size_t n = 0, done = 0;
+	size_t n = 0;
 	int rc;
 
 	*more = 0;
@@ -250,16 +331,21 @@ static int pass(struct fetcher *f, int64_t *stored, int *more, struct hd_err *er
 	}
 	if (saved_uv == uv && uidnext && uidnext <= last + 1)
 		return 0;
-	rc = hd_imap_search_after(f->im, last, uids, BATCH, &n, err);
-	if (rc)
-		return rc;
-	if (!n) {
+	uids = malloc(SEARCH_MAX * sizeof(*uids));
+	if (!uids)
+		return hd_err_set(err, HD_ENOMEM, NULL, "out of memory");
+	rc = hd_imap_search_after(f->im, last, uids, SEARCH_MAX, &n, err);
+	if (rc || !n) {
 		mark.uidvalidity = uv;
 		mark.last_uid = last;
-		return saved_uv != uv ? hd_store_mailbox_set(f->st, &mark, err) : 0;
+		if (!rc && saved_uv != uv)
+			rc = hd_store_mailbox_set(f->st, &mark, err);
+		free(uids);
+		return rc;
 	}
-	rc = store_batch(f, uv, uids, n, stored, &done, err);
-	*more = !rc && n == BATCH;
+	rc = store_all(f, uv, uids, n, stored, err);
+	free(uids);
+	*more = !rc && n == SEARCH_MAX;
 	return rc;
 }
 
