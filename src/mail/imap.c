@@ -2,38 +2,47 @@
  * imap.c — reading one IMAP folder by UID with libcurl (see imap.h).
  *
  * libcurl 7.88 gives us the connection, TLS, STARTTLS and SASL, but its IMAP
- * client is line-oriented: the untagged lines of a CURLOPT_CUSTOMREQUEST reach
- * the write callback, while the contents of a literal ({n} bytes of message)
- * are read as more response lines and are dropped, and a line inside the
- * literal that starts with the command's tag ends the command early. Only
- * libcurl's own URL fetch (imap://host/folder;UID=n) reads a literal by its
- * byte count and delivers it intact. That fetch sends `UID FETCH n BODY[]`,
- * which sets \Seen in a mailbox opened with SELECT — but not in one opened
- * with EXAMINE (RFC 3501 6.3.2). So this module keeps the folder EXAMINEd:
+ * client is line-oriented. For a CURLOPT_CUSTOMREQUEST only the untagged
+ * lines reach the write callback; the contents of a literal ({n} bytes of
+ * message) reach at most the header callback, a line inside it that starts
+ * with the command's tag ends the command early, and responses of more than
+ * about 16 KB fail. So `UID FETCH n BODY.PEEK[]` cannot be sent as a custom
+ * request. Only libcurl's own URL fetch (imap://host/folder;UID=n) reads a
+ * literal by its byte count and delivers it intact. That fetch sends
+ * `UID FETCH n BODY[]`, which sets \Seen in a mailbox opened with SELECT —
+ * but not in one opened with EXAMINE (RFC 3501 6.3.2). So this module keeps
+ * the folder EXAMINEd:
  *
  *   - every custom request carries the folder in its URL, so libcurl believes
- *     the folder is selected and sends the command as is; on a new connection
- *     libcurl first SELECTs it by itself;
- *   - ensure_examined() sends our own `EXAMINE folder` (read-only from then
- *     on, libcurl still thinks it is merely "selected") and notes UIDVALIDITY;
- *   - the URL fetch runs with a guard: a pre-request callback aborts it,
- *     before anything is sent, when the transfer had to open a new connection
- *     (on which libcurl would SELECT read-write first). The fetch then
- *     EXAMINEs again and retries.
+ *     the folder is selected and sends the command as is (on a new
+ *     connection libcurl first SELECTs it by itself);
+ *   - ensure_examined() sends our own `EXAMINE folder`: the mailbox is
+ *     read-only from then on, while libcurl thinks it is merely selected;
+ *   - the URL fetch runs with a guard: the pre-request callback aborts it,
+ *     before anything is sent, when the transfer had to set up a connection
+ *     (on which libcurl would SELECT read-write first) — also when libcurl
+ *     retries on a new connection by itself. The fetch then EXAMINEs again
+ *     and retries.
  *
  * Moving needs a read-write mailbox, so hd_imap_move SELECTs and the next
- * fetch EXAMINEs again. This module never sends STORE except for the
- * \Deleted flag of a COPY-based move.
+ * fetch EXAMINEs again. The only flag this module ever sets is the \Deleted
+ * of a COPY-based move.
+ *
+ * libcurl 7.88 also clips response lines longer than half its receive
+ * buffer, silently: UID SEARCH works in windows whose "* SEARCH" line stays
+ * far below that.
  *
  * Must never: put the password in a URL, send a command built from
  * unchecked bytes (CR, LF and controls in folder names are refused), or fetch
  * a message while the folder may be open read-write.
  */
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <curl/curl.h>
+#include <glib.h>
 
 #include "mail/imap.h"
 #include "util/err.h"
@@ -42,10 +51,8 @@
 
 #define DEFAULT_TIMEOUT_MS 30000L
 #define LINE_MAX_BYTES     (1024 * 1024) /* one untagged response line */
-#define RECV_BUFFER        (1024 * 1024) /* libcurl clips lines over half of this */
-#ifndef SEARCH_WINDOW
-#define SEARCH_WINDOW 10000u /* UID values per UID SEARCH: a line stays < 120 KB */
-#endif
+#define RECV_BUFFER        (256 * 1024)  /* libcurl 7.88 clips lines over half of this */
+#define SEARCH_WINDOW      4000u         /* UID values per UID SEARCH: lines < 45 KB */
 #define URL_MAX            4096
 #define CMD_MAX            2048
 
@@ -65,26 +72,27 @@ struct hd_imap {
 	char folder_url[URL_MAX]; /* base_url + the escaped folder */
 	char folder_arg[CMD_MAX]; /* the folder as a quoted IMAP string */
 	enum imap_mode mode;
-	uint32_t uidvalidity;     /* from the last EXAMINE/SELECT on this connection */
-	uint32_t uidnext;         /* 0: not reported */
+	uint32_t uidvalidity; /* from the last EXAMINE/SELECT on this connection */
+	uint32_t uidnext;     /* 0: not reported */
+	uint32_t caller_uv;   /* the UIDVALIDITY the caller last saw or named */
 	int caps_known, cap_move, cap_uidplus, cap_esearch;
 
 	/* State of the request in flight (reset by run()). */
 	line_fn on_line;
-	struct hd_sbuf line;      /* untagged line being assembled */
-	struct hd_sbuf *body;     /* URL fetch target */
-	int sink_err;             /* a callback failed: its HD_E* code */
-	int guard;                /* abort if the request needs a new connection */
-	int in_request;           /* the pre-request callback has run */
-	int fresh;                /* lines arrived before the request: new connection */
-	int tripped;              /* the guard aborted the request */
-	int retry;                /* worth repeating after EXAMINE (guard, stray FETCH) */
-	char refusal[256];        /* the last tagged NO or BAD line */
+	struct hd_sbuf line;  /* untagged line being assembled */
+	struct hd_sbuf *body; /* URL fetch target */
+	int sink_err;         /* a callback failed: its HD_E* code */
+	int guard;            /* abort if the request needs a new connection */
+	int setup_lines;      /* lines read since the start or the last prereq_cb */
+	int fresh;            /* a connection was set up for this request */
+	int tripped;          /* the guard aborted the request */
+	int retry;            /* worth repeating after EXAMINE (guard, stray FETCH) */
+	char refusal[256];    /* the last tagged NO or BAD line */
 	char curl_msg[CURL_ERROR_SIZE];
-	char why[240];            /* why the last step failed */
+	char why[240]; /* why the last step failed */
 
 	/* Per-command results filled by the line handlers. */
-	uint32_t *found;          /* UID SEARCH results of one window */
+	uint32_t *found; /* UID SEARCH results of one window */
 	size_t nfound, capfound;
 	uint32_t esearch_min;
 	int seen_expunge, seen_copyuid, seen_fetch;
@@ -94,110 +102,61 @@ struct hd_imap {
 /* Folder names                                                        */
 /* ------------------------------------------------------------------ */
 
-static const char mb64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+,";
-
-/* Decode one UTF-8 code point at `*p`; -1 when malformed. */
-static long utf8_next(const unsigned char **p)
+/* Append the UTF-8 run `utf8[0..len)` to `out` as "&" + its UTF-16BE in
+ * base64 with "," for "/" and no padding + "-". */
+static int mb64_run(struct hd_sbuf *out, const char *utf8, size_t len)
 {
-	const unsigned char *s = *p;
-	long cp;
-	int n;
+	gsize n16 = 0;
+	gchar *be = g_convert(utf8, (gssize)len, "UTF-16BE", "UTF-8", NULL, &n16, NULL);
+	gchar *b64 = be ? g_base64_encode((const guchar *)be, n16) : NULL;
+	size_t n = 0;
+	int rc = HD_EINVAL;
 
-	if (s[0] < 0x80) {
-		*p = s + 1;
-		return s[0];
-	}
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		cp = s[0] & 0x1f;
-		n = 1;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		cp = s[0] & 0x0f;
-		n = 2;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		cp = s[0] & 0x07;
-		n = 3;
-	} else {
-		return -1;
-	}
-	for (int i = 1; i <= n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return -1;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if ((n == 2 && cp < 0x800) || (n == 3 && (cp < 0x10000 || cp > 0x10ffff)) ||
-	    (cp >= 0xd800 && cp <= 0xdfff))
-		return -1;
-	*p = s + n + 1;
-	return cp;
-}
-
-/* Append UTF-16 units `u[0..n)` to `out` in modified base64, "&...-". */
-static int mb64_run(struct hd_sbuf *out, const unsigned short *u, size_t n)
-{
-	unsigned long bits = 0;
-	int nbits = 0, rc = hd_sbuf_add(out, "&", 1);
-
-	for (size_t i = 0; i < n && !rc; i++) {
-		bits = (bits << 16) | u[i];
-		nbits += 16;
-		while (nbits >= 6 && !rc) {
-			nbits -= 6;
-			rc = hd_sbuf_add(out, &mb64[(bits >> nbits) & 0x3f], 1);
-		}
-	}
-	if (nbits > 0 && !rc)
-		rc = hd_sbuf_add(out, &mb64[(bits << (6 - nbits)) & 0x3f], 1);
-	return rc ? rc : hd_sbuf_add(out, "-", 1);
-}
-
-/* `name` (UTF-8) as a modified UTF-7 mailbox name (RFC 3501 5.1.3). HD_EINVAL
- * for malformed UTF-8 and control characters. */
-static int mutf7_encode(const char *name, struct hd_sbuf *out)
-{
-	const unsigned char *p = (const unsigned char *)name;
-	unsigned short run[64];
-	size_t nrun = 0;
-	int rc = 0;
-
-	while (*p && !rc) {
-		long cp;
-
-		if (*p < 0x20 || *p == 0x7f)
-			return HD_EINVAL;
-		cp = utf8_next(&p);
-		if (cp < 0)
-			return HD_EINVAL;
-		if (cp >= 0x20 && cp < 0x7f) {
-			if (nrun) {
-				rc = mb64_run(out, run, nrun);
-				nrun = 0;
-			}
-			if (!rc)
-				rc = cp == '&' ? hd_sbuf_adds(out, "&-") : hd_sbuf_add(out, p - 1, 1);
-			continue;
-		}
-		if (nrun + 2 > sizeof(run) / sizeof(run[0])) {
-			/* a long run split in two still decodes to the same name */
-			rc = mb64_run(out, run, nrun);
-			nrun = 0;
-		}
-		if (cp >= 0x10000) {
-			cp -= 0x10000;
-			run[nrun++] = (unsigned short)(0xd800 + (cp >> 10));
-			run[nrun++] = (unsigned short)(0xdc00 + (cp & 0x3ff));
-		} else {
-			run[nrun++] = (unsigned short)cp;
-		}
-	}
-	if (nrun && !rc)
-		rc = mb64_run(out, run, nrun);
+	if (!b64)
+		goto out;
+	for (; b64[n] && b64[n] != '='; n++)
+		if (b64[n] == '/')
+			b64[n] = ',';
+	rc = hd_sbuf_add(out, "&", 1);
+	if (!rc)
+		rc = hd_sbuf_add(out, b64, n);
+	if (!rc)
+		rc = hd_sbuf_add(out, "-", 1);
+out:
+	g_free(be);
+	g_free(b64);
 	return rc;
 }
 
-/* The folder as an IMAP quoted string into `arg` and as the escaped path of
- * `base` into `url`. */
-static int folder_names(CURL *curl, const char *base, const char *folder, char *arg,
-			size_t argsize, char *url, size_t urlsize)
+/* `name` (UTF-8) as a modified UTF-7 mailbox name (RFC 3501 5.1.3):
+ * printable ASCII as is but "&" as "&-", runs of other characters through
+ * mb64_run(). HD_EINVAL for malformed UTF-8 and control characters. */
+static int mutf7_encode(const char *name, struct hd_sbuf *out)
+{
+	const unsigned char *p = (const unsigned char *)name, *run;
+	int rc = 0;
+
+	if (!g_utf8_validate(name, -1, NULL))
+		return HD_EINVAL;
+	while (*p && !rc) {
+		if (*p < 0x20 || *p == 0x7f)
+			return HD_EINVAL;
+		if (*p < 0x80) {
+			rc = *p == '&' ? hd_sbuf_adds(out, "&-") : hd_sbuf_add(out, p, 1);
+			p++;
+			continue;
+		}
+		for (run = p; *p >= 0x80; p++)
+			;
+		rc = mb64_run(out, (const char *)run, (size_t)(p - run));
+	}
+	return rc;
+}
+
+/* The folder as an IMAP quoted string into `arg` and, unless `url` is NULL,
+ * as the escaped path of `base` into `url`. */
+static int folder_names(CURL *curl, const char *base, const char *folder, char *arg, size_t argsize,
+                        char *url, size_t urlsize)
 {
 	struct hd_sbuf enc, q;
 	char *esc = NULL;
@@ -224,6 +183,8 @@ static int folder_names(CURL *curl, const char *base, const char *folder, char *
 	if (rc)
 		goto out;
 	memcpy(arg, q.buf, q.len + 1);
+	if (!url)
+		goto out;
 	esc = curl_easy_escape(curl, enc.buf, (int)enc.len);
 	if (!esc) {
 		rc = HD_ENOMEM;
@@ -251,8 +212,7 @@ static size_t header_cb(char *data, size_t size, size_t nitems, void *userp)
 	size_t n = size * nitems, len = n, rest;
 	const char *sp = memchr(data, ' ', n);
 
-	if (!im->in_request)
-		im->fresh = 1;
+	im->setup_lines++;
 	if (!sp || data[0] == '*' || data[0] == '+')
 		return n;
 	/* Keep a tagged NO or BAD: after a failed request libcurl logs out,
@@ -303,14 +263,20 @@ out:
 	return n;
 }
 
-/* Runs once the connection is ready, before the command is sent. */
+/* Runs when the connection is ready, before the command is sent; again if
+ * libcurl retries the command on a new connection within one perform. Lines
+ * read since the start or since the last call were a greeting and login. */
 static int prereq_cb(void *userp, char *primary_ip, char *local_ip, int primary_port,
-		     int local_port)
+                     int local_port)
 {
 	struct hd_imap *im = userp;
+	int fresh = im->setup_lines > 0;
 
-	im->in_request = 1;
-	if (im->guard && im->fresh) {
+	im->setup_lines = 0;
+	if (!fresh)
+		return CURL_PREREQFUNC_OK;
+	im->fresh = 1;
+	if (im->guard) {
 		im->tripped = 1;
 		return CURL_PREREQFUNC_ABORT;
 	}
@@ -342,8 +308,7 @@ static int map_curl(struct hd_imap *im, CURLcode cc)
 	case CURLE_PARTIAL_FILE:
 	case CURLE_SSL_CONNECT_ERROR:
 	case CURLE_WEIRD_SERVER_REPLY:
-	case CURLE_ABORTED_BY_CALLBACK:
-		return HD_EBUSY;
+	case CURLE_ABORTED_BY_CALLBACK: return HD_EBUSY;
 	case CURLE_LOGIN_DENIED:
 		/* libcurl 7.88 also reports a failed SELECT of its own this way */
 		return strstr(im->curl_msg, "Select") ? HD_ENOTFOUND : HD_EDENIED;
@@ -351,24 +316,27 @@ static int map_curl(struct hd_imap *im, CURLcode cc)
 	case CURLE_PEER_FAILED_VERIFICATION:
 	case CURLE_SSL_CACERT_BADFILE:
 	case CURLE_SSL_CERTPROBLEM:
-	case CURLE_URL_MALFORMAT:
-		return HD_EINVAL;
-	case CURLE_REMOTE_FILE_NOT_FOUND:
-		return HD_ENOTFOUND;
-	case CURLE_OUT_OF_MEMORY:
-		return HD_ENOMEM;
-	default:
-		return HD_EIO; /* CURLE_QUOTE_ERROR: the server said NO or BAD */
+	case CURLE_URL_MALFORMAT: return HD_EINVAL;
+	case CURLE_REMOTE_FILE_NOT_FOUND: return HD_ENOTFOUND;
+	case CURLE_OUT_OF_MEMORY: return HD_ENOMEM;
+	default: return HD_EIO; /* CURLE_QUOTE_ERROR: the server said NO or BAD */
 	}
+}
+
+/* Errors of a reused connection that the server has closed meanwhile. */
+static int stale_connection(CURLcode cc)
+{
+	return cc == CURLE_SEND_ERROR || cc == CURLE_RECV_ERROR || cc == CURLE_GOT_NOTHING;
 }
 
 /* Perform one request on the shared handle: the custom command `custom` on
  * `url`, untagged lines to `on_line`; or, with `custom` NULL, libcurl's URL
  * fetch of `url` into `body`. 0 or an HD_E* code with the reason in im->why.
  * A request on a reused connection that turns out to be dead is repeated
- * once on a new one (unless guarded: the guard trips instead). */
+ * once on a new one; a guarded one is not (a new connection trips the guard)
+ * but sets im->retry, as does a tripped guard. */
 static int run(struct hd_imap *im, const char *what, const char *url, const char *custom,
-	       line_fn on_line, struct hd_sbuf *body, int guard)
+               line_fn on_line, struct hd_sbuf *body, int guard)
 {
 	CURLcode cc = CURLE_OK;
 	int rc = 0;
@@ -378,7 +346,7 @@ static int run(struct hd_imap *im, const char *what, const char *url, const char
 		im->body = body;
 		im->sink_err = 0;
 		im->guard = guard;
-		im->in_request = im->fresh = im->tripped = im->retry = 0;
+		im->setup_lines = im->fresh = im->tripped = im->retry = 0;
 		im->refusal[0] = im->curl_msg[0] = '\0';
 		hd_sbuf_reset(&im->line);
 		if (body)
@@ -389,14 +357,13 @@ static int run(struct hd_imap *im, const char *what, const char *url, const char
 		if (cc == CURLE_OK)
 			break;
 		im->mode = MODE_UNKNOWN;
-		if (im->tripped || im->fresh || im->sink_err)
-			break;
-		if (cc != CURLE_SEND_ERROR && cc != CURLE_RECV_ERROR && cc != CURLE_GOT_NOTHING)
+		if (im->tripped || im->fresh || im->sink_err || guard || !stale_connection(cc))
 			break;
 	}
 	im->body = NULL;
 	im->on_line = NULL;
-	im->retry = im->tripped || cc == CURLE_WEIRD_SERVER_REPLY;
+	im->retry = im->tripped || cc == CURLE_WEIRD_SERVER_REPLY ||
+	            (guard && !im->fresh && stale_connection(cc));
 	if (im->fresh && cc == CURLE_OK)
 		im->mode = MODE_UNKNOWN; /* libcurl may have SELECTed on its own */
 	if (cc == CURLE_OK)
@@ -404,16 +371,16 @@ static int run(struct hd_imap *im, const char *what, const char *url, const char
 	if (im->sink_err) {
 		rc = im->sink_err;
 		snprintf(im->why, sizeof(im->why), "%s: %s", what,
-			 rc == HD_ETOOBIG ? "response larger than allowed"
-					  : "response could not be handled");
+		         rc == HD_ETOOBIG ? "response larger than allowed"
+		                          : "response could not be handled");
 	} else if (im->tripped) {
 		rc = HD_EBUSY;
 		snprintf(im->why, sizeof(im->why), "%s: connection was reopened", what);
 	} else {
 		rc = map_curl(im, cc);
 		snprintf(im->why, sizeof(im->why), "%s: %.100s%s%.100s", what,
-			 im->curl_msg[0] ? im->curl_msg : curl_easy_strerror(cc),
-			 im->refusal[0] ? ": " : "", im->refusal[0] ? server_text(im) : "");
+		         im->curl_msg[0] ? im->curl_msg : curl_easy_strerror(cc),
+		         im->refusal[0] ? ": " : "", im->refusal[0] ? server_text(im) : "");
 	}
 	return rc;
 }
@@ -622,7 +589,7 @@ int hd_imap_open(struct hd_imap **out, const struct hd_imap_conf *conf, struct h
 	struct hd_imap *im = NULL;
 	long timeout = conf->timeout_ms > 0 ? conf->timeout_ms : DEFAULT_TIMEOUT_MS;
 	long secs = (timeout + 999) / 1000;
-	int rc = 0, n;
+	int rc = 0, n, v6, port = conf->port;
 
 	*out = NULL;
 	if (!valid_host(conf->host) || conf->port < 0 || conf->port > 65535) {
@@ -639,17 +606,19 @@ int hd_imap_open(struct hd_imap **out, const struct hd_imap_conf *conf, struct h
 		goto out;
 	}
 	hd_sbuf_init(&im->line, LINE_MAX_BYTES);
+	if (!port)
+		port = conf->tls == 1 ? 993 : 143;
+	v6 = strchr(conf->host, ':') != NULL; /* an IPv6 address goes in brackets */
 	n = snprintf(im->base_url, sizeof(im->base_url), "%s://%s%s%s:%d/",
-		     conf->tls == 1 ? "imaps" : "imap", strchr(conf->host, ':') ? "[" : "",
-		     conf->host, strchr(conf->host, ':') ? "]" : "",
-		     conf->port ? conf->port : conf->tls == 1 ? 993 : 143);
+	             conf->tls == 1 ? "imaps" : "imap", v6 ? "[" : "", conf->host, v6 ? "]" : "",
+	             port);
 	if (n < 0 || (size_t)n >= sizeof(im->base_url)) {
 		rc = hd_err_set(err, HD_EINVAL, "host", "IMAP host name is too long");
 		goto out;
 	}
 	rc = folder_names(im->curl, im->base_url, conf->folder ? conf->folder : "INBOX",
-			  im->folder_arg, sizeof(im->folder_arg), im->folder_url,
-			  sizeof(im->folder_url));
+	                  im->folder_arg, sizeof(im->folder_arg), im->folder_url,
+	                  sizeof(im->folder_url));
 	if (rc) {
 		rc = hd_err_set(err, rc, "folder", "IMAP folder name is not valid");
 		goto out;
@@ -659,7 +628,7 @@ int hd_imap_open(struct hd_imap **out, const struct hd_imap_conf *conf, struct h
 	curl_easy_setopt(im->curl, CURLOPT_USERNAME, conf->user ? conf->user : "");
 	curl_easy_setopt(im->curl, CURLOPT_PASSWORD, conf->password ? conf->password : "");
 	curl_easy_setopt(im->curl, CURLOPT_USE_SSL,
-			 conf->tls == 2 ? (long)CURLUSESSL_ALL : (long)CURLUSESSL_NONE);
+	                 conf->tls == 2 ? (long)CURLUSESSL_ALL : (long)CURLUSESSL_NONE);
 	if (conf->insecure) {
 		curl_easy_setopt(im->curl, CURLOPT_SSL_VERIFYPEER, 0L);
 		curl_easy_setopt(im->curl, CURLOPT_SSL_VERIFYHOST, 0L);
@@ -696,14 +665,13 @@ void hd_imap_close(struct hd_imap *im)
 	free(im);
 }
 
-int hd_imap_status(struct hd_imap *im, uint32_t *uidvalidity, uint32_t *uidnext,
-		   struct hd_err *err)
+int hd_imap_status(struct hd_imap *im, uint32_t *uidvalidity, uint32_t *uidnext, struct hd_err *err)
 {
 	int rc = open_folder(im, "EXAMINE");
 
 	if (rc)
 		return hd_err_set(err, rc, NULL, "IMAP %s", im->why);
-	*uidvalidity = im->uidvalidity;
+	*uidvalidity = im->caller_uv = im->uidvalidity;
 	*uidnext = im->uidnext;
 	return 0;
 }
@@ -717,8 +685,8 @@ static int cmp_u32(const void *a, const void *b)
 
 /* One UID SEARCH: the UIDs in [lo, hi] ("lo:*" when `open_end`), ascending,
  * appended to `uids` up to `max`; `*got` how many the window held. */
-static int search_window(struct hd_imap *im, uint32_t lo, uint32_t hi, int open_end,
-			 uint32_t *uids, size_t max, size_t *n, size_t *got)
+static int search_window(struct hd_imap *im, uint32_t lo, uint32_t hi, int open_end, uint32_t *uids,
+                         size_t max, size_t *n, size_t *got)
 {
 	char cmd[64];
 	uint32_t prev = 0;
@@ -728,7 +696,7 @@ static int search_window(struct hd_imap *im, uint32_t lo, uint32_t hi, int open_
 		snprintf(cmd, sizeof(cmd), "UID SEARCH UID %lu:*", (unsigned long)lo);
 	else
 		snprintf(cmd, sizeof(cmd), "UID SEARCH UID %lu:%lu", (unsigned long)lo,
-			 (unsigned long)hi);
+		         (unsigned long)hi);
 	im->nfound = 0;
 	rc = run(im, "UID SEARCH", im->folder_url, cmd, on_search_line, NULL, 0);
 	if (rc)
@@ -763,8 +731,8 @@ static int search_min(struct hd_imap *im, uint32_t lo, uint32_t *min)
 	return rc;
 }
 
-int hd_imap_search_after(struct hd_imap *im, uint32_t after, uint32_t *uids, size_t max,
-			 size_t *n, struct hd_err *err)
+int hd_imap_search_after(struct hd_imap *im, uint32_t after, uint32_t *uids, size_t max, size_t *n,
+                         struct hd_err *err)
 {
 	uint32_t lo = after + 1, hi, min;
 	size_t got = 1;
@@ -788,8 +756,7 @@ int hd_imap_search_after(struct hd_imap *im, uint32_t after, uint32_t *uids, siz
 				break;
 			lo = min;
 		}
-		last = !im->uidnext || im->uidnext - 1 < lo ||
-		       im->uidnext - 1 - lo < SEARCH_WINDOW;
+		last = !im->uidnext || im->uidnext - 1 < lo || im->uidnext - 1 - lo < SEARCH_WINDOW;
 		hi = last ? UINT32_MAX : lo + SEARCH_WINDOW - 1;
 		rc = search_window(im, lo, hi, last, uids, max, n, &got);
 		if (rc)
@@ -805,11 +772,13 @@ out:
 }
 
 int hd_imap_fetch(struct hd_imap *im, uint32_t uidvalidity, uint32_t uid, struct hd_sbuf *out,
-		  struct hd_err *err)
+                  struct hd_err *err)
 {
 	char url[URL_MAX + 32];
 	int rc;
 
+	assert(uid > 0);
+	im->caller_uv = uidvalidity;
 	hd_sbuf_reset(out);
 	snprintf(url, sizeof(url), "%s;UID=%lu", im->folder_url, (unsigned long)uid);
 	for (int attempt = 0;; attempt++) {
@@ -818,8 +787,8 @@ int hd_imap_fetch(struct hd_imap *im, uint32_t uidvalidity, uint32_t uid, struct
 			break;
 		if (im->uidvalidity != uidvalidity) {
 			snprintf(im->why, sizeof(im->why),
-				 "UIDVALIDITY changed from %lu to %lu: the folder was renumbered",
-				 (unsigned long)uidvalidity, (unsigned long)im->uidvalidity);
+			         "UIDVALIDITY changed from %lu to %lu: the folder was renumbered",
+			         (unsigned long)uidvalidity, (unsigned long)im->uidvalidity);
 			rc = HD_ECONFLICT;
 			break;
 		}
@@ -831,7 +800,10 @@ int hd_imap_fetch(struct hd_imap *im, uint32_t uidvalidity, uint32_t uid, struct
 	}
 	if (rc == HD_ENOTFOUND && im->uidvalidity == uidvalidity)
 		snprintf(im->why, sizeof(im->why), "message UID %lu is not in the folder",
-			 (unsigned long)uid);
+		         (unsigned long)uid);
+	else if (rc == HD_ETOOBIG)
+		snprintf(im->why, sizeof(im->why), "message UID %lu is larger than %zu bytes",
+		         (unsigned long)uid, out->max ? out->max - 1 : 0);
 	if (rc) {
 		hd_sbuf_reset(out);
 		return hd_err_set(err, rc, NULL, "IMAP %s", im->why);
@@ -876,12 +848,12 @@ static int move_copy(struct hd_imap *im, uint32_t uid, const char *dest)
 
 int hd_imap_move(struct hd_imap *im, uint32_t uid, const char *folder, struct hd_err *err)
 {
-	char dest[CMD_MAX], dest_url[URL_MAX];
+	char dest[CMD_MAX];
 	const char *field = NULL;
 	int rc;
 
-	rc = folder_names(im->curl, im->base_url, folder, dest, sizeof(dest), dest_url,
-			  sizeof(dest_url));
+	assert(uid > 0);
+	rc = folder_names(im->curl, im->base_url, folder, dest, sizeof(dest), NULL, 0);
 	if (rc) {
 		snprintf(im->why, sizeof(im->why), "destination folder name is not valid");
 		field = "folder";
@@ -892,11 +864,19 @@ int hd_imap_move(struct hd_imap *im, uint32_t uid, const char *folder, struct hd
 		rc = open_folder(im, "SELECT");
 	if (rc)
 		goto out;
+	/* UIDs name other messages once the folder was renumbered */
+	if (im->caller_uv && im->uidvalidity != im->caller_uv) {
+		snprintf(im->why, sizeof(im->why),
+		         "UIDVALIDITY changed from %lu to %lu: not moving",
+		         (unsigned long)im->caller_uv, (unsigned long)im->uidvalidity);
+		rc = HD_ECONFLICT;
+		goto out;
+	}
 	im->seen_copyuid = im->seen_expunge = im->seen_fetch = 0;
 	rc = im->cap_move ? move_native(im, uid, dest) : move_copy(im, uid, dest);
 	if (rc == HD_ENOTFOUND) {
 		snprintf(im->why, sizeof(im->why), "message UID %lu is not in the folder",
-			 (unsigned long)uid);
+		         (unsigned long)uid);
 	} else if (rc == HD_EIO && strstr(im->refusal, "TRYCREATE")) {
 		snprintf(im->why, sizeof(im->why), "folder \"%s\" does not exist", folder);
 		field = "folder";
