@@ -150,13 +150,29 @@ static int prepare(struct fetcher *f, struct batch *b, uint32_t uidvalidity, con
 		struct hd_err e = { 0 };
 		char *copy;
 
-		rc = hd_imap_fetch(f->im, uidvalidity, uids[i], &raw, err);
+		rc = hd_imap_fetch(f->im, uidvalidity, uids[i], &raw, &e);
 		if (rc == HD_ENOTFOUND) { /* expunged meanwhile */
 			rc = 0;
 			continue;
 		}
-		if (rc)
+		if (rc == HD_ETOOBIG) { /* kept as far as it was read, never blocks the box */
+			int64_t qid;
+			char why[128];
+
+			snprintf(why, sizeof(why), "the message is larger than max_email_bytes (%lld)",
+				 (long long)f->cfg->max_email_bytes);
+			rc = hd_mail_quarantine(f->st, &b->o, raw.buf ? raw.buf : "", raw.len, why,
+						&qid, err);
+			if (rc)
+				break;
+			fprintf(stderr, "heed: %s: UID %u refused: %s (quarantine #%lld)\n",
+				f->source, uids[i], why, (long long)qid);
+			continue;
+		}
+		if (rc) {
+			*err = e;
 			break;
+		}
 		/* the store takes the raw bytes with the batch: keep a copy */
 		copy = hd_arena_alloc(&b->a, raw.len + 1);
 		if (!copy) {

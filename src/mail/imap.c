@@ -874,6 +874,16 @@ int hd_imap_move(struct hd_imap *im, uint32_t uid, const char *folder, struct hd
 	}
 	im->seen_copyuid = im->seen_expunge = im->seen_fetch = 0;
 	rc = im->cap_move ? move_native(im, uid, dest) : move_copy(im, uid, dest);
+	if (rc == HD_EIO && strstr(im->refusal, "TRYCREATE")) {
+		/* the destination does not exist yet: create it, once */
+		char cmd[CMD_MAX + 16];
+
+		snprintf(cmd, sizeof(cmd), "CREATE %s", dest);
+		rc = run(im, "CREATE", im->folder_url, cmd, NULL, NULL, 0);
+		im->seen_copyuid = im->seen_expunge = im->seen_fetch = 0;
+		if (!rc)
+			rc = im->cap_move ? move_native(im, uid, dest) : move_copy(im, uid, dest);
+	}
 	if (rc == HD_ENOTFOUND) {
 		snprintf(im->why, sizeof(im->why), "message UID %lu is not in the folder",
 		         (unsigned long)uid);

@@ -91,7 +91,8 @@ int hd_imap_fetch(struct hd_imap *im, uint32_t uidvalidity, uint32_t uid, struct
  * MOVE; otherwise UID COPY, +FLAGS (\Deleted) and UID EXPUNGE (UIDPLUS) —
  * or, without UIDPLUS, a plain EXPUNGE, which also removes messages other
  * clients had marked \Deleted in this folder. HD_ENOTFOUND when the message
- * is gone, HD_EINVAL (field "folder") when `folder` does not exist,
+ * is gone. A `folder` that does not exist is created (the server's TRYCREATE
+ * answer) and the move tried again; HD_EINVAL (field "folder") when that fails,
  * HD_ECONFLICT (nothing moved) when the folder's UIDVALIDITY is no longer
  * the one of the last hd_imap_status() or hd_imap_fetch(). */
 int hd_imap_move(struct hd_imap *im, uint32_t uid, const char *folder, struct hd_err *err);
