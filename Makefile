@@ -14,7 +14,7 @@ DATA        ?= heed-data
 LISTEN      ?= 127.0.0.1:8080
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps build asan fuzz-build run test fuzz bench clean node_modules
+.PHONY: all deps build asan fuzz-build run test fuzz bench bench-mail clean node_modules
 
 all: build
 
@@ -56,6 +56,9 @@ fuzz: fuzz-build
 
 bench: build
 	@bench/run.sh $(BUILD)/heed
+
+bench-mail: build node_modules
+	@node bench/mail.mjs $(BUILD)/heed
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

@@ -205,7 +205,8 @@ static int recipient_by_line(struct scan *sc)
 			const char *close = memchr(sc->t + b, '>', e - b);
 			size_t c = close ? (size_t)(close - sc->t) : e;
 
-			if (close && (c + 1 == e || sc->t[c + 1] == ':') && whole_addr(sc, b + 1, c))
+			if (close && (c + 1 == e || sc->t[c + 1] == ':') &&
+			    whole_addr(sc, b + 1, c))
 				return 1;
 		} else if (whole_addr(sc, b, e)) {
 			return 1;
@@ -264,7 +265,8 @@ static void status_and_diagnostic(const char *t, size_t n, struct hd_bounce_gues
 		}
 		/* an SMTP reply line without an enhanced code: "550 No such user" */
 		if (!out->diagnostic_len && e - b > 4 && (t[b] == '5' || t[b] == '4') &&
-		    is_digit(t[b + 1]) && is_digit(t[b + 2]) && (t[b + 3] == ' ' || t[b + 3] == '-')) {
+		    is_digit(t[b + 1]) && is_digit(t[b + 2]) &&
+		    (t[b + 3] == ' ' || t[b + 3] == '-')) {
 			out->diagnostic = t + b;
 			out->diagnostic_len = e - b > 500 ? 500 : e - b;
 		}

@@ -4,8 +4,8 @@
  * Works on line offsets into the caller's text; nothing is copied until the
  * kept lines are written to `out`. Every rule looks only at lines that are
  * not quoted, so a "-- " or "From:" inside a quote never cuts anything.
- * Each line is looked at a bounded number of times (the interleaving check
- * stops at the next hard cut), so hostile input stays linear enough.
+ * The look-ahead after an attribution stops at the first new line or the
+ * next hard cut, so the work stays about linear in the text.
  */
 #include <string.h>
 
@@ -158,7 +158,6 @@ static int is_footer(const struct line *l)
 static const char *const original_names[] = {
 	"original message",	  "ursprüngliche nachricht", "message d'origine",
 	"mensaje original",	  "oorspronkelijk bericht",  "messaggio originale",
-	"forwarded by", /* never: a forward is content; listed to be explicit */
 	NULL,
 };
 
@@ -221,6 +220,28 @@ static int is_header_block(const char *t, size_t len, const struct line *l)
 			return 1;
 	}
 	return 0;
+}
+
+static const char *const forward_marks[] = {
+	"forwarded message",	     "begin forwarded message", "weitergeleitete nachricht",
+	"message transféré",	     "mensaje reenviado",	"messaggio inoltrato",
+	"doorgestuurd bericht",	     NULL,
+};
+
+/* "---------- Forwarded message ---------", "Begin forwarded message:" */
+static int is_forward(const struct line *l)
+{
+	const char *s;
+	size_t n;
+
+	if (is_quoted(l))
+		return 0;
+	trimmed(l, 0, &s, &n);
+	while (n && (*s == '-' || *s == ' ')) {
+		s++;
+		n--;
+	}
+	return n <= 80 && any_prefix(s, n, forward_marks);
 }
 
 /* A hard cut: the rest of the text is never the sender's new words. */
@@ -305,17 +326,32 @@ static int interleaved_after(const char *t, size_t len, size_t off)
 
 /* ----------------------------------------------------------------- strip */
 
-/* Where the display text ends: the first hard cut or the first attribution
- * followed only by history. */
+#define FORWARD ((size_t)-1)
+
+/* Where the display text ends: the first Outlook separator or header block
+ * or attribution followed only by history; else the first signature or
+ * footer. FORWARD when a forwarded message starts before any of those but a
+ * signature: what was forwarded is the point of the message (and Gmail puts
+ * the signature above it). */
 static size_t find_cut(const char *t, size_t len)
 {
 	struct line l;
+	size_t sig = len;
 
 	for (size_t off = 0; line_at(t, len, off, &l); off = l.next) {
 		int al;
 
-		if (is_hard_cut(t, len, &l))
-			return l.off;
+		if (is_forward(&l))
+			return FORWARD;
+		if (is_quoted(&l))
+			continue;
+		if (is_signature(&l) || is_footer(&l)) {
+			if (sig == len)
+				sig = l.off;
+			continue;
+		}
+		if (is_separator(&l) || is_header_block(t, len, &l))
+			return sig < len ? sig : l.off;
 		al = attribution_lines(t, len, &l);
 		if (al) {
 			struct line x = l;
@@ -323,10 +359,10 @@ static size_t find_cut(const char *t, size_t len)
 			if (al == 2)
 				line_at(t, len, l.next, &x);
 			if (!interleaved_after(t, len, x.next))
-				return l.off;
+				return sig < len ? sig : l.off;
 		}
 	}
-	return len;
+	return sig;
 }
 
 /* Drop the trailing block of quoted and blank lines before `end`, and the
@@ -378,7 +414,8 @@ static int emit(struct hd_sbuf *out, const char *t, size_t end)
 
 int hd_quote_strip(const char *text, size_t len, struct hd_sbuf *out)
 {
-	size_t end = drop_trailing_quote(text, find_cut(text, len));
+	size_t cut = find_cut(text, len);
+	size_t end = cut == FORWARD ? len : drop_trailing_quote(text, cut);
 
 	if (end == 0)
 		end = len; /* nothing of the sender's own: keep the original */

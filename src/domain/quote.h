@@ -17,11 +17,15 @@
  *    escribió:", "Op ... schreef ...:", or any short line ending in "wrote:"
  *    directly followed by quoted lines -- unless the text after it mixes
  *    quoted lines and new lines: that is an interleaved reply, which is kept.
+ * (A signature or footer cuts only when no forwarded message follows it.)
  * Then a trailing block of quoted and blank lines is dropped, so an
  * interleaved reply keeps its questions and answers but not the untouched
  * rest of the quote. Line ends become "\n"; leading and trailing blank lines
- * go. When nothing would remain (the whole message is quoted, or starts with
- * its signature) the original text is kept instead.
+ * go. A forwarded message ("---------- Forwarded message ---------",
+ * "Begin forwarded message:") is content, never history: when one starts
+ * before any cut, the whole text is kept. So is the original text when
+ * nothing would remain (the whole message is quoted, or starts with its
+ * signature). The display text is never longer than the text.
  * Pure: no I/O, no allocation except in `out`.
  */
 #ifndef HD_DOMAIN_QUOTE_H

@@ -11,30 +11,17 @@
  * It must never write MIME syntax, base64, quoted-printable or encoded words
  * by hand, and never let a CR or LF from its inputs reach a header unencoded.
  */
-#include <pthread.h>
 #include <string.h>
 
 #include <gmime/gmime.h>
 
 #include "mail/compose.h"
+#include "mail/parse.h" /* hd_mail_init: the process's one g_mime_init */
 #include "util/banned.h"
 
 #define ADDR_MAX 254  /* RFC 5321 path limit */
 #define MSGID_MAX 250 /* an id is never folded, so keep its header line short */
 #define REFS_MAX 100  /* ids kept in References (the newest ones) */
-
-/* ---------------------------------------------------------------- init --- */
-
-static pthread_once_t gmime_once = PTHREAD_ONCE_INIT;
-
-/* g_mime_init() counts its callers with a plain (non-atomic) counter: calling
- * it again later is harmless, calling it from two threads at once is not.
- * hd_mail_init() (parse.h) runs it at start-up before any thread; this guard
- * only makes compose usable on its own (tools, tests). */
-static void gmime_init_once(void)
-{
-	g_mime_init();
-}
 
 /* ---------------------------------------------------------- validation --- */
 
@@ -213,7 +200,7 @@ static void add_mailbox(InternetAddressList *list, const char *name, const char 
 static int headers(GMimeMessage *msg, const struct hd_mail_out *m, struct hd_err *err)
 {
 	GMimeObject *obj = GMIME_OBJECT(msg);
-	char *subject = NULL, *irt = NULL, *refs = NULL;
+	char *bare = NULL, *subject = NULL, *irt = NULL, *refs = NULL, *autosub = NULL, *loop;
 	const char *id;
 	size_t idlen;
 	GDateTime *date;
@@ -239,35 +226,30 @@ static int headers(GMimeMessage *msg, const struct hd_mail_out *m, struct hd_err
 	add_mailbox(g_mime_message_get_to(msg), m->to_name, m->to_addr);
 	subject = header_text(m->subject);
 	g_mime_message_set_subject(msg, subject, "utf-8");
-	{
-		/* GMime adds the angle brackets itself */
-		char *bare = g_strndup(id, idlen);
-		g_mime_message_set_message_id(msg, bare);
-		g_free(bare);
-	}
+	bare = g_strndup(id, idlen);
+	g_mime_message_set_message_id(msg, bare); /* GMime adds the <> itself */
 	if (irt)
 		g_mime_object_set_header(obj, "In-Reply-To", irt, NULL);
 	if (refs)
 		g_mime_object_set_header(obj, "References", refs, NULL);
 	g_mime_object_set_header(obj, "MIME-Version", "1.0", NULL);
 	if (m->auto_submitted) {
-		char *v = header_text(m->auto_submitted);
-		g_mime_object_set_header(obj, "Auto-Submitted", v, NULL);
+		autosub = header_text(m->auto_submitted);
+		g_mime_object_set_header(obj, "Auto-Submitted", autosub, NULL);
 		/* RFC 3834 is not read by every responder: the older signals
 		 * keep vacation replies and Exchange auto-replies away too */
-		if (g_ascii_strcasecmp(v, "no") != 0) {
+		if (g_ascii_strcasecmp(autosub, "no") != 0) {
 			g_mime_object_set_header(obj, "Precedence", "bulk", NULL);
 			g_mime_object_set_header(obj, "X-Auto-Response-Suppress", "All", NULL);
 		}
-		g_free(v);
 	}
-	{
-		/* every message carries it; the desk's address when not given */
-		char *v = header_text(m->loop_value ? m->loop_value : m->from_addr);
-		g_mime_object_set_header(obj, HD_MAIL_LOOP_HEADER, v, NULL);
-		g_free(v);
-	}
+	/* every message carries it; the desk's address when not given */
+	loop = header_text(m->loop_value ? m->loop_value : m->from_addr);
+	g_mime_object_set_header(obj, HD_MAIL_LOOP_HEADER, loop, NULL);
+	g_free(loop);
 out:
+	g_free(bare);
+	g_free(autosub);
 	g_free(subject);
 	g_free(irt);
 	g_free(refs);
@@ -276,6 +258,15 @@ out:
 
 /* ---------------------------------------------------------------- main --- */
 
+/* Beyond compose.h: returns 0; HD_EINVAL with `err->field` naming the input
+ * (from_addr, to_addr, message_id, in_reply_to, references, date) when an
+ * address or id is unusable; HD_ETOOBIG when the bodies alone exceed what is
+ * left in the arena; HD_ENOMEM when the encoded message does not fit. Text
+ * from outside (subject, names, Auto-Submitted) is never refused: invalid
+ * UTF-8 is repaired and control characters become spaces. Bodies go out with
+ * CRLF line breaks (decode and turn CRLF into LF to get the text back).
+ * References keeps the newest 100 ids; the loop header defaults to the
+ * sender's address when loop_value is NULL. */
 int hd_mail_compose(const struct hd_mail_out *m, char **out, size_t *len, struct hd_arena *a,
 		    struct hd_err *err)
 {
@@ -290,7 +281,10 @@ int hd_mail_compose(const struct hd_mail_out *m, char **out, size_t *len, struct
 
 	*out = NULL;
 	*len = 0;
-	pthread_once(&gmime_once, gmime_init_once);
+	/* g_mime_init counts callers with a plain int, so two modules each
+	 * calling it once could still race; parse.c's once-guard is the only
+	 * one, and compose goes through it too */
+	hd_mail_init();
 
 	if ((rc = check_addr("from_addr", m->from_addr, err)) ||
 	    (rc = check_addr("to_addr", m->to_addr, err)))

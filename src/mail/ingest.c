@@ -3,6 +3,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include <sodium.h>
 
@@ -48,6 +49,14 @@ static int is_desk(const char *addr, const char *desk)
 	       (strchr(addr, '+') && strchr(desk, '@') &&
 		!strncmp(addr, desk, (size_t)(strchr(desk, '@') - desk)) &&
 		!strcmp(strchr(addr, '@'), strchr(desk, '@')));
+}
+
+/* "Fwd: ...", "FW: ...", "Fw: ..." */
+static int is_forward(const char *subject)
+{
+	while (*subject == ' ')
+		subject++;
+	return !strncasecmp(subject, "fwd:", 4) || !strncasecmp(subject, "fw:", 3);
 }
 
 static int put_blob(struct hd_store *st, const void *data, size_t len, char **sha,
@@ -139,9 +148,11 @@ int hd_mail_prepare(struct hd_store *st, const struct hd_ingest_opts *o, const v
 	out->nparticipants = n;
 	out->subject_ticket = hd_mail_subject_ticket(m.subject);
 
+	/* A forward is all history: an Outlook "FW:" looks like a reply to the
+	 * stripper, so forwards are shown whole. */
 	hd_sbuf_init(&display, strlen(m.text) + 1);
-	if (hd_quote_strip(m.text, strlen(m.text), &display) == 0 && display.len &&
-	    strcmp(display.buf, m.text))
+	if (!is_forward(m.subject) && hd_quote_strip(m.text, strlen(m.text), &display) == 0 &&
+	    display.len && strcmp(display.buf, m.text))
 		out->display_text = hd_arena_strndup(a, display.buf, display.len);
 	hd_sbuf_release(&display);
 	out->text = m.text;

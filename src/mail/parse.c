@@ -8,27 +8,28 @@
  * hd_mail_parse(). Every string it hands out is valid UTF-8: whatever GMime
  * gives back passes g_utf8_make_valid() on its way into the arena.
  *
- * Sections: strings and addresses; headers; bodies (charset choice);
- * the tree walk (parts); delivery status notifications and bounces;
- * the entry point.
+ * Sections: strings and addresses (shared with parse_dsn.c, which reads
+ * bounces); headers; bodies (charset choice); the tree walk (parts); the
+ * entry point.
  *
  * Everything here comes from outside, so it must never crash, hang or leak.
  * Caps: MAIL_MAX_DEPTH levels of nesting (GMime stops at 1024 on its own),
  * MAIL_MAX_PARTS parts, MAIL_MAX_RECIPIENTS recipients, MAIL_MAX_REFS
- * references, MAIL_MAX_DSN_BLOCKS blocks in a delivery-status part; further
- * ones are ignored. The arena's cap bounds the rest (HD_ENOMEM).
+ * references (parse_dsn.c has its own); anything further is ignored. The
+ * arena's cap bounds the rest (HD_ENOMEM), and the work done is linear in
+ * the input.
  */
 #include <pthread.h>
 #include <string.h>
 
 #include <gmime/gmime.h>
 
-#include "domain/bounce.h"
 #include "domain/enums.h"
 #include "domain/html_text.h"
 #include "domain/identity.h"
 #include "mail/compose.h"
 #include "mail/parse.h"
+#include "mail/parse_internal.h"
 #include "util/sbuf.h"
 #include "util/banned.h"
 
@@ -36,23 +37,6 @@
 #define MAIL_MAX_PARTS 512
 #define MAIL_MAX_RECIPIENTS 256
 #define MAIL_MAX_REFS 100
-#define MAIL_MAX_DSN_BLOCKS 64
-
-struct walk {
-	struct hd_mail *m;
-	struct hd_arena *a;
-	GMimeParserOptions *opts;
-	int rc;                   /* HD_ENOMEM once the arena is full */
-	size_t cap_parts;         /* slots in m->parts */
-	size_t cap_recipients;    /* slots in m->recipients */
-	int have_text;            /* m->text came from a text/plain part */
-	GMimeObject *text_parent; /* the container of that part */
-	int report;               /* inside multipart/report; report-type=delivery-status */
-	int dsn_failed;           /* the recipient block kept says Action: failed */
-	int dsn_block;            /* a recipient block was kept */
-	const char *returned_id;  /* Message-ID of the first message/rfc822 or
-				     text/rfc822-headers part */
-};
 
 static pthread_once_t mail_once = PTHREAD_ONCE_INIT;
 static GMimeParserOptions *mail_opts;
@@ -78,14 +62,13 @@ void hd_mail_init(void)
 
 /* ------------------------------------------------- strings and addresses */
 
-static void nomem(struct walk *w)
+void hd_mail_nomem(struct hd_mail_walk *w)
 {
 	if (!w->rc)
 		w->rc = HD_ENOMEM;
 }
 
-/* s[0..n) into the arena as valid UTF-8 (NUL and bad bytes become U+FFFD). */
-static const char *dup_utf8(struct walk *w, const char *s, size_t n)
+const char *hd_mail_utf8(struct hd_mail_walk *w, const char *s, size_t n)
 {
 	const char *r;
 
@@ -98,14 +81,11 @@ static const char *dup_utf8(struct walk *w, const char *s, size_t n)
 		g_free(v);
 	}
 	if (!r)
-		nomem(w);
+		hd_mail_nomem(w);
 	return r ? r : "";
 }
 
-/* A header value as heed keeps it: line breaks dropped (unfolding), with
- * `collapse` every run of white space and control characters one space,
- * trimmed, valid UTF-8. NULL stays NULL. */
-static const char *clean(struct walk *w, const char *v, int collapse)
+const char *hd_mail_clean(struct hd_mail_walk *w, const char *v, int collapse)
 {
 	size_t n, k = 0;
 	char *tmp;
@@ -115,7 +95,7 @@ static const char *clean(struct walk *w, const char *v, int collapse)
 	n = strlen(v);
 	tmp = hd_arena_alloc(w->a, n + 1);
 	if (!tmp) {
-		nomem(w);
+		hd_mail_nomem(w);
 		return "";
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -141,7 +121,7 @@ static const char *clean(struct walk *w, const char *v, int collapse)
 		tmp[k] = '\0';
 		return tmp + n;
 	}
-	return dup_utf8(w, tmp + n, k - n);
+	return hd_mail_utf8(w, tmp + n, k - n);
 }
 
 static int ascii_eq(const char *a, const char *b)
@@ -149,21 +129,20 @@ static int ascii_eq(const char *a, const char *b)
 	return a && b && !g_ascii_strcasecmp(a, b);
 }
 
-/* An address as heed keeps it: lower case, or "" when it is not usable
- * (no '@', empty local part or domain, spaces, too long). */
-static const char *norm_addr(struct walk *w, const char *addr)
+const char *hd_mail_norm_addr(struct hd_mail_walk *w, const char *addr)
 {
 	char buf[HD_IDENTITY_MAX];
 
 	if (!addr || hd_identity_normalize(HD_IDKIND_EMAIL, addr, buf, NULL, NULL))
 		return "";
-	return dup_utf8(w, buf, strlen(buf));
+	return hd_mail_utf8(w, buf, strlen(buf));
 }
 
 /* Call `fn` on every mailbox of `l`, group members included, until it
  * returns non-zero. */
-static int each_mailbox(InternetAddressList *l, int (*fn)(struct walk *, InternetAddress *, void *),
-			struct walk *w, void *ctx, int depth)
+static int each_mailbox(InternetAddressList *l,
+			int (*fn)(struct hd_mail_walk *, InternetAddress *, void *),
+			struct hd_mail_walk *w, void *ctx, int depth)
 {
 	int n = l ? internet_address_list_length(l) : 0;
 
@@ -184,41 +163,47 @@ static int each_mailbox(InternetAddressList *l, int (*fn)(struct walk *, Interne
 	return 0;
 }
 
-static int take_first(struct walk *w, InternetAddress *ia, void *ctx)
+static int take_first(struct hd_mail_walk *w, InternetAddress *ia, void *ctx)
 {
 	struct hd_mail_addr *out = ctx;
-	const char *addr = norm_addr(w, internet_address_mailbox_get_addr((InternetAddressMailbox *)ia));
+	InternetAddressMailbox *mb = (InternetAddressMailbox *)ia;
+	const char *addr = hd_mail_norm_addr(w, internet_address_mailbox_get_addr(mb));
 	const char *name = internet_address_get_name(ia);
 
 	if (!addr[0])
 		return 0;
 	out->addr = addr;
-	out->name = name ? clean(w, name, 1) : "";
+	out->name = name ? hd_mail_clean(w, name, 1) : "";
 	return 1;
 }
 
-/* The first usable mailbox of `l` into `out`; 1 when there was one. */
-static int first_mailbox(struct walk *w, InternetAddressList *l, struct hd_mail_addr *out)
+int hd_mail_first_mailbox(struct hd_mail_walk *w, InternetAddressList *l,
+			  struct hd_mail_addr *out)
 {
 	return each_mailbox(l, take_first, w, out, 0);
 }
 
-static int add_recipient(struct walk *w, InternetAddress *ia, void *ctx)
+static int add_recipient(struct hd_mail_walk *w, InternetAddress *ia, void *ctx)
 {
 	struct hd_mail *m = w->m;
 	struct hd_mail_addr r = { "", "" };
+	const char *addr = internet_address_mailbox_get_addr((InternetAddressMailbox *)ia);
+	char buf[HD_IDENTITY_MAX];
 
 	if (m->nrecipients >= MAIL_MAX_RECIPIENTS)
 		return 1;
-	if (!take_first(w, ia, &r))
+	/* compare before copying: a list may repeat one address many times */
+	if (!addr || hd_identity_normalize(HD_IDKIND_EMAIL, addr, buf, NULL, NULL))
 		return 0;
 	for (size_t i = 0; i < m->nrecipients; i++)
-		if (!strcmp(m->recipients[i].addr, r.addr))
+		if (!strcmp(m->recipients[i].addr, buf))
 			return 0;
+	if (!take_first(w, ia, &r))
+		return 0;
 	if (!m->recipients) {
 		m->recipients = hd_arena_alloc(w->a, MAIL_MAX_RECIPIENTS * sizeof(*m->recipients));
 		if (!m->recipients) {
-			nomem(w);
+			hd_mail_nomem(w);
 			return 1;
 		}
 	}
@@ -230,15 +215,15 @@ static int add_recipient(struct walk *w, InternetAddress *ia, void *ctx)
 
 /* The raw value of the first header `name` (unfolded, trimmed), NULL when
  * there is none. */
-static const char *raw_header(struct walk *w, GMimeObject *o, const char *name)
+static const char *raw_header(struct hd_mail_walk *w, GMimeObject *o, const char *name)
 {
 	GMimeHeader *h = g_mime_header_list_get_header(g_mime_object_get_header_list(o), name);
 
-	return h ? clean(w, g_mime_header_get_raw_value(h), 0) : NULL;
+	return h ? hd_mail_clean(w, g_mime_header_get_raw_value(h), 0) : NULL;
 }
 
 /* Every header `name`, parsed as addresses, into the recipients. */
-static void recipients_from(struct walk *w, GMimeObject *o, const char *name)
+static void recipients_from(struct hd_mail_walk *w, GMimeObject *o, const char *name)
 {
 	GMimeHeaderList *hl = g_mime_object_get_header_list(o);
 	int n = g_mime_header_list_get_count(hl);
@@ -258,7 +243,7 @@ static void recipients_from(struct walk *w, GMimeObject *o, const char *name)
 }
 
 /* Append `id` to the references unless it is there already. */
-static void add_ref(struct walk *w, const char *id, size_t max)
+static void add_ref(struct hd_mail_walk *w, const char *id, size_t max)
 {
 	struct hd_mail *m = w->m;
 	const char *c;
@@ -268,14 +253,14 @@ static void add_ref(struct walk *w, const char *id, size_t max)
 	for (size_t i = 0; i < m->nreferences; i++)
 		if (!strcmp(m->references[i], id))
 			return;
-	c = clean(w, id, 1);
+	c = hd_mail_clean(w, id, 1);
 	if (c && c[0])
 		m->references[m->nreferences++] = c;
 }
 
 /* References (its first id and its last MAIL_MAX_REFS - 2: the thread's
  * root and the nearest ancestors), then In-Reply-To. */
-static void threading(struct walk *w, GMimeObject *o)
+static void threading(struct hd_mail_walk *w, GMimeObject *o)
 {
 	struct hd_mail *m = w->m;
 	const char *v = g_mime_object_get_header(o, "References");
@@ -284,7 +269,7 @@ static void threading(struct walk *w, GMimeObject *o)
 
 	m->references = hd_arena_alloc(w->a, MAIL_MAX_REFS * sizeof(*m->references));
 	if (!m->references) {
-		nomem(w);
+		hd_mail_nomem(w);
 		goto out;
 	}
 	for (int i = 0; i < n; i++)
@@ -298,13 +283,15 @@ static void threading(struct walk *w, GMimeObject *o)
 	if (v) {
 		refs = g_mime_references_parse(w->opts, v);
 		if (refs && g_mime_references_length(refs) > 0) {
-			m->in_reply_to = clean(w, g_mime_references_get_message_id(refs, 0), 1);
+			const char *id = g_mime_references_get_message_id(refs, 0);
+
+			m->in_reply_to = hd_mail_clean(w, id, 1);
 		} else {
 			/* a bare id without <>, as some mailers write it */
 			char *id = g_mime_utils_decode_message_id(v);
 
 			if (id && id[0] && strchr(id, '@') && !strpbrk(id, " \t"))
-				m->in_reply_to = clean(w, id, 1);
+				m->in_reply_to = hd_mail_clean(w, id, 1);
 			g_free(id);
 		}
 		if (m->in_reply_to && !m->in_reply_to[0])
@@ -317,7 +304,7 @@ out:
 }
 
 /* Return-Path: "" for <> or an unusable address, NULL when absent. */
-static const char *return_path(struct walk *w, GMimeObject *o)
+static const char *return_path(struct hd_mail_walk *w, GMimeObject *o)
 {
 	const char *v = raw_header(w, o, "Return-Path");
 	InternetAddressList *l;
@@ -327,14 +314,14 @@ static const char *return_path(struct walk *w, GMimeObject *o)
 		return NULL;
 	l = internet_address_list_parse(w->opts, v);
 	if (l) {
-		first_mailbox(w, l, &a);
+		hd_mail_first_mailbox(w, l, &a);
 		g_object_unref(l);
 	}
 	return a.addr;
 }
 
 /* Everything that comes from the top-level header block. 0 or HD_EINVAL. */
-static int headers(struct walk *w, GMimeMessage *msg, struct hd_err *err)
+static int headers(struct hd_mail_walk *w, GMimeMessage *msg, struct hd_err *err)
 {
 	struct hd_mail *m = w->m;
 	GMimeObject *o = (GMimeObject *)msg;
@@ -342,22 +329,23 @@ static int headers(struct walk *w, GMimeMessage *msg, struct hd_err *err)
 	const char *v;
 
 	v = g_mime_message_get_message_id(msg);
-	m->message_id = v && v[0] ? clean(w, v, 1) : NULL;
+	m->message_id = v && v[0] ? hd_mail_clean(w, v, 1) : NULL;
 	if (m->message_id && !m->message_id[0])
 		m->message_id = NULL;
 	v = g_mime_message_get_subject(msg);
-	m->subject = v ? clean(w, v, 1) : "";
+	m->subject = v ? hd_mail_clean(w, v, 1) : "";
 	m->date = date ? (int64_t)g_date_time_to_unix(date) * 1000 : 0;
 	threading(w, o);
 
 	m->return_path = return_path(w, o);
-	if (!first_mailbox(w, g_mime_message_get_from(msg), &m->from) &&
-	    !first_mailbox(w, g_mime_message_get_sender(msg), &m->from)) {
+	if (!hd_mail_first_mailbox(w, g_mime_message_get_from(msg), &m->from) &&
+	    !hd_mail_first_mailbox(w, g_mime_message_get_sender(msg), &m->from)) {
 		if (!m->return_path || !m->return_path[0])
-			return hd_err_set(err, HD_EINVAL, NULL, "the message has no sender address");
+			return hd_err_set(err, HD_EINVAL, NULL,
+					  "the message has no sender address");
 		m->from.addr = m->return_path;
 	}
-	first_mailbox(w, g_mime_message_get_reply_to(msg), &m->reply_to);
+	hd_mail_first_mailbox(w, g_mime_message_get_reply_to(msg), &m->reply_to);
 	each_mailbox(g_mime_message_get_to(msg), add_recipient, w, NULL, 0);
 	each_mailbox(g_mime_message_get_cc(msg), add_recipient, w, NULL, 0);
 	recipients_from(w, o, "Delivered-To");
@@ -375,9 +363,7 @@ static int headers(struct walk *w, GMimeMessage *msg, struct hd_err *err)
 
 /* --------------------------------------------------------------- bodies */
 
-/* The decoded bytes of a leaf (transfer encoding removed) in a new memory
- * stream the caller unrefs. */
-static GMimeStream *leaf_bytes(GMimePart *p)
+GMimeStream *hd_mail_leaf_bytes(GMimePart *p)
 {
 	GMimeDataWrapper *dw = g_mime_part_get_content(p);
 	GMimeStream *mem = g_mime_stream_mem_new();
@@ -387,7 +373,7 @@ static GMimeStream *leaf_bytes(GMimePart *p)
 	return mem;
 }
 
-static GByteArray *bytes_of(GMimeStream *mem)
+GByteArray *hd_mail_bytes(GMimeStream *mem)
 {
 	return g_mime_stream_mem_get_byte_array((GMimeStreamMem *)mem);
 }
@@ -427,16 +413,17 @@ static GMimeFilter *charset_filter(const char *declared, const GByteArray *b)
 	return g_mime_filter_charset_new("windows-1252", "UTF-8");
 }
 
-/* The text of a text/ leaf as UTF-8 with "\n" line ends, in the arena. */
-static const char *text_utf8(struct walk *w, GMimePart *p)
+/* The text of a text/ leaf as valid UTF-8 with "\n" line ends, in a new
+ * string the caller g_free()s; its length in `*len`. */
+static gchar *text_utf8(GMimePart *p, size_t *len)
 {
-	GMimeStream *raw = leaf_bytes(p);
+	GMimeStream *raw = hd_mail_leaf_bytes(p);
 	GMimeStream *mem = g_mime_stream_mem_new();
 	GMimeStream *filtered = g_mime_stream_filter_new(mem);
-	GByteArray *b = bytes_of(raw);
+	GByteArray *b = hd_mail_bytes(raw);
 	GMimeFilter *f = charset_filter(
 		g_mime_object_get_content_type_parameter((GMimeObject *)p, "charset"), b);
-	const char *r;
+	gchar *r;
 
 	if (f) {
 		g_mime_stream_filter_add((GMimeStreamFilter *)filtered, f);
@@ -448,8 +435,14 @@ static const char *text_utf8(struct walk *w, GMimePart *p)
 	if (b->len)
 		g_mime_stream_write(filtered, (const char *)b->data, b->len);
 	g_mime_stream_flush(filtered);
-	b = bytes_of(mem);
-	r = dup_utf8(w, (const char *)b->data, b->len);
+	b = hd_mail_bytes(mem);
+	if (!b->len)
+		r = g_strdup("");
+	else if (g_utf8_validate((const char *)b->data, (gssize)b->len, NULL))
+		r = g_strndup((const char *)b->data, b->len);
+	else
+		r = g_utf8_make_valid((const char *)b->data, (gssize)b->len);
+	*len = strlen(r);
 	g_object_unref(filtered);
 	g_object_unref(mem);
 	g_object_unref(raw);
@@ -457,7 +450,7 @@ static const char *text_utf8(struct walk *w, GMimePart *p)
 }
 
 /* "type/subtype" in lower case, in the arena. */
-static const char *mime_type(struct walk *w, GMimeObject *o)
+static const char *mime_type(struct hd_mail_walk *w, GMimeObject *o)
 {
 	GMimeContentType *ct = g_mime_object_get_content_type(o);
 	char *s = ct ? g_mime_content_type_get_mime_type(ct) : NULL;
@@ -467,7 +460,7 @@ static const char *mime_type(struct walk *w, GMimeObject *o)
 		return "application/octet-stream";
 	for (char *p = s; *p; p++)
 		*p = g_ascii_tolower(*p);
-	r = clean(w, s, 1);
+	r = hd_mail_clean(w, s, 1);
 	g_free(s);
 	return r;
 }
@@ -481,11 +474,12 @@ static int is_type(GMimeObject *o, const char *type, const char *subtype)
 
 /* --------------------------------------------------------- the tree walk */
 
-static void add_part(struct walk *w, GMimeObject *o, const char *filename, GMimeStream *data)
+static void add_part(struct hd_mail_walk *w, GMimeObject *o, const char *filename,
+		     GMimeStream *data)
 {
 	struct hd_mail *m = w->m;
 	struct hd_mail_part *part;
-	GByteArray *b = bytes_of(data);
+	GByteArray *b = hd_mail_bytes(data);
 	const char *disp = g_mime_object_get_disposition(o);
 	const char *cid = g_mime_object_get_content_id(o);
 	unsigned char *copy;
@@ -497,7 +491,7 @@ static void add_part(struct walk *w, GMimeObject *o, const char *filename, GMime
 		struct hd_mail_part *grown = hd_arena_alloc(w->a, cap * sizeof(*grown));
 
 		if (!grown) {
-			nomem(w);
+			hd_mail_nomem(w);
 			return;
 		}
 		if (m->nparts)
@@ -507,7 +501,7 @@ static void add_part(struct walk *w, GMimeObject *o, const char *filename, GMime
 	}
 	copy = hd_arena_alloc(w->a, b->len + 1);
 	if (!copy) {
-		nomem(w);
+		hd_mail_nomem(w);
 		return;
 	}
 	if (b->len)
@@ -515,28 +509,28 @@ static void add_part(struct walk *w, GMimeObject *o, const char *filename, GMime
 	part = &m->parts[m->nparts];
 	part->content_type = mime_type(w, o);
 	part->filename = filename && filename[0]
-				 ? clean(w, filename, 1)
+				 ? hd_mail_clean(w, filename, 1)
 				 : hd_arena_printf(w->a, "attachment-%zu", m->nparts + 1);
-	part->content_id = cid && cid[0] ? clean(w, cid, 1) : NULL;
+	part->content_id = cid && cid[0] ? hd_mail_clean(w, cid, 1) : NULL;
 	part->is_inline = ascii_eq(disp, "inline");
 	part->data = copy;
 	part->len = b->len;
 	if (!part->filename)
-		nomem(w);
+		hd_mail_nomem(w);
 	m->nparts++;
 }
 
 /* The Message-ID of a header block (a returned message's headers). */
-static void returned_id_from(struct walk *w, GMimeMessage *msg)
+static void returned_id_from(struct hd_mail_walk *w, GMimeMessage *msg)
 {
 	const char *id = msg ? g_mime_message_get_message_id(msg) : NULL;
 
 	if (!w->returned_id && id && id[0])
-		w->returned_id = clean(w, id, 1);
+		w->returned_id = hd_mail_clean(w, id, 1);
 }
 
 /* A forwarded or returned message: one part holding its bytes. */
-static void message_part(struct walk *w, GMimeObject *o)
+static void message_part(struct hd_mail_walk *w, GMimeObject *o)
 {
 	GMimeMessage *inner = g_mime_message_part_get_message((GMimeMessagePart *)o);
 	GMimeStream *mem = g_mime_stream_mem_new();
@@ -554,10 +548,8 @@ static void message_part(struct walk *w, GMimeObject *o)
 	g_object_unref(mem);
 }
 
-static void dsn_fields(struct walk *w, GMimePart *p);
-
 /* text/rfc822-headers: the headers of the returned message. */
-static void returned_headers(struct walk *w, GMimeStream *data)
+static void returned_headers(struct hd_mail_walk *w, GMimeStream *data)
 {
 	GMimeParser *parser;
 	GMimeMessage *msg;
@@ -572,27 +564,40 @@ static void returned_headers(struct walk *w, GMimeStream *data)
 	g_mime_stream_reset(data);
 }
 
-static void body_text(struct walk *w, GMimeObject *parent, GMimePart *p)
+static void body_text(struct hd_mail_walk *w, GMimeObject *parent, GMimePart *p)
 {
-	const char *t = text_utf8(w, p);
+	size_t n;
+	gchar *t;
+	int rc = 0;
 
+	/* a second text/plain in the same alternative says the same thing again */
+	if (w->have_text && parent == w->text_parent && is_type(parent, "multipart", "alternative"))
+		return;
+	t = text_utf8(p, &n);
 	if (!w->have_text) {
-		w->m->text = t;
 		w->have_text = 1;
 		w->text_parent = parent;
-	} else if (t[0] && !(parent == w->text_parent && is_type(parent, "multipart", "alternative"))) {
-		/* more text after an inline image (Apple Mail): read on. (A second
-		 * text/plain in the same alternative says the same thing again.) */
-		const char *joined = hd_arena_printf(w->a, "%s\n%s", w->m->text, t);
-
-		if (!joined)
-			nomem(w);
-		else
-			w->m->text = joined;
+		rc = hd_sbuf_add(&w->text, t, n);
+	} else if (n) {
+		/* more text after an inline image (Apple Mail): read on */
+		rc = hd_sbuf_add(&w->text, "\n", 1);
+		rc = rc ? rc : hd_sbuf_add(&w->text, t, n);
 	}
+	if (rc)
+		hd_mail_nomem(w);
+	g_free(t);
 }
 
-static void leaf(struct walk *w, GMimeObject *parent, GMimePart *p)
+static void body_html(struct hd_mail_walk *w, GMimePart *p)
+{
+	size_t n;
+	gchar *t = text_utf8(p, &n);
+
+	w->m->html = hd_mail_utf8(w, t, n);
+	g_free(t);
+}
+
+static void leaf(struct hd_mail_walk *w, GMimeObject *parent, GMimePart *p)
 {
 	GMimeObject *o = (GMimeObject *)p;
 	const char *filename = g_mime_part_get_filename(p);
@@ -602,7 +607,7 @@ static void leaf(struct walk *w, GMimeObject *parent, GMimePart *p)
 
 	if (w->report && (is_type(o, "message", "delivery-status") ||
 			  is_type(o, "message", "global-delivery-status"))) {
-		dsn_fields(w, p);
+		hd_mail_dsn_fields(w, p);
 		return;
 	}
 	if (!attachment && is_type(o, "text", "plain")) {
@@ -610,9 +615,11 @@ static void leaf(struct walk *w, GMimeObject *parent, GMimePart *p)
 		return;
 	}
 	if (!attachment && is_type(o, "text", "html") && !w->m->html) {
-		w->m->html = text_utf8(w, p);
+		body_html(w, p);
 		return;
 	}
+	if (w->m->nparts >= MAIL_MAX_PARTS)
+		return;
 	if (is_type(parent, "multipart", "signed") &&
 	    (is_type(o, "application", "pgp-signature") ||
 	     is_type(o, "application", "pkcs7-signature") ||
@@ -620,14 +627,14 @@ static void leaf(struct walk *w, GMimeObject *parent, GMimePart *p)
 		return; /* the signature of the part beside it: not for people */
 	if (is_type(o, "text", "calendar"))
 		w->m->calendar = 1;
-	data = leaf_bytes(p);
-	if (is_type(o, "text", "rfc822-headers"))
+	data = hd_mail_leaf_bytes(p);
+	if (is_type(o, "text", "rfc822-headers") && !w->returned_id)
 		returned_headers(w, data);
 	add_part(w, o, filename, data);
 	g_object_unref(data);
 }
 
-static void walk(struct walk *w, GMimeObject *parent, GMimeObject *o, int depth)
+static void walk(struct hd_mail_walk *w, GMimeObject *parent, GMimeObject *o, int depth)
 {
 	if (!o || w->rc || depth > MAIL_MAX_DEPTH)
 		return;
@@ -645,195 +652,66 @@ static void walk(struct walk *w, GMimeObject *parent, GMimeObject *o, int depth)
 			walk(w, o, g_mime_multipart_get_part(mp, i), depth + 1);
 		w->report -= report;
 	} else if (GMIME_IS_MESSAGE_PART(o)) {
-		message_part(w, o);
+		if (w->m->nparts < MAIL_MAX_PARTS)
+			message_part(w, o);
 	} else if (GMIME_IS_PART(o)) {
 		leaf(w, parent, (GMimePart *)o);
 	}
 }
 
-/* After the walk: text from the HTML when there is no plain text, and
- * parts the HTML shows (cid:) marked inline. */
-static void finish_bodies(struct walk *w)
+/* Mark the parts the HTML shows (src="cid:...") inline: one pass over the
+ * HTML, each reference looked up among the parts' Content-IDs. */
+static void mark_cid_parts(struct hd_mail_walk *w)
 {
 	struct hd_mail *m = w->m;
-	const char *t = m->text;
+	const char *html = m->html;
+	GHashTable *ids = g_hash_table_new(g_str_hash, g_str_equal);
 
-	while (*t == ' ' || *t == '\t' || *t == '\n')
-		t++;
-	if (!*t && m->html && m->html[0]) {
-		size_t n = strlen(m->html);
-		struct hd_sbuf sb;
+	for (size_t i = 0; i < m->nparts; i++)
+		if (m->parts[i].content_id)
+			g_hash_table_insert(ids, (gpointer)m->parts[i].content_id, &m->parts[i]);
+	for (size_t i = 0; html[i] && g_hash_table_size(ids); i++) {
+		size_t n = 0;
+		char *id;
+		struct hd_mail_part *part;
 
-		hd_sbuf_init(&sb, n < ((size_t)-1 - 64) / 8 ? n * 8 + 64 : (size_t)-1);
-		if (hd_html_to_text(m->html, n, &sb) == 0)
-			m->text = dup_utf8(w, sb.buf, sb.len);
-		hd_sbuf_release(&sb);
-	}
-	for (size_t i = 0; i < m->nparts && m->html; i++) {
-		const char *cid = m->parts[i].content_id;
-		const char *at = cid ? strstr(m->html, "cid:") : NULL;
-
-		for (; at && !m->parts[i].is_inline; at = strstr(at + 4, "cid:"))
-			if (!strncmp(at + 4, cid, strlen(cid)))
-				m->parts[i].is_inline = 1;
-	}
-}
-
-/* ------------------------------------- delivery status notifications */
-
-/* "rfc822; Bob@Example.org" -> "bob@example.org"; NULL when unusable. */
-static const char *dsn_address(struct walk *w, const char *v)
-{
-	const char *semi = v ? strchr(v, ';') : NULL;
-	InternetAddressList *l;
-	struct hd_mail_addr a = { "", "" };
-
-	if (!v)
-		return NULL;
-	l = internet_address_list_parse(w->opts, semi ? semi + 1 : v);
-	if (l) {
-		first_mailbox(w, l, &a);
-		g_object_unref(l);
-	}
-	return a.addr[0] ? a.addr : NULL;
-}
-
-/* The first word of `v` (up to white space, '(' or ';'), lower case. */
-static const char *first_word(struct walk *w, const char *v)
-{
-	size_t n = 0;
-	char *r;
-
-	if (!v)
-		return NULL;
-	while (*v == ' ' || *v == '\t')
-		v++;
-	while (v[n] && !strchr(" \t\r\n(;", v[n]))
-		n++;
-	if (!n)
-		return NULL;
-	r = hd_arena_strndup(w->a, v, n);
-	if (!r) {
-		nomem(w);
-		return NULL;
-	}
-	for (char *p = r; *p; p++)
-		*p = g_ascii_tolower(*p);
-	return dup_utf8(w, r, n);
-}
-
-/* One block of a message/delivery-status part. The per-message block has
- * no recipient fields and is skipped; of the recipient blocks the first
- * that failed is kept, else the first. */
-static void dsn_block(struct walk *w, GMimeObject *blk)
-{
-	struct hd_mail_dsn *d = &w->m->dsn;
-	const char *final = g_mime_object_get_header(blk, "Final-Recipient");
-	const char *orig = g_mime_object_get_header(blk, "Original-Recipient");
-	const char *action = g_mime_object_get_header(blk, "Action");
-	const char *status = g_mime_object_get_header(blk, "Status");
-	const char *diag = g_mime_object_get_header(blk, "Diagnostic-Code");
-	int failed;
-
-	if (!final && !orig && !action && !status)
-		return;
-	action = first_word(w, action);
-	failed = action && !strcmp(action, "failed");
-	if (w->dsn_block && (w->dsn_failed || !failed))
-		return;
-	w->dsn_block = 1;
-	w->dsn_failed = failed;
-	d->recipient = dsn_address(w, final);
-	if (!d->recipient)
-		d->recipient = dsn_address(w, orig);
-	d->action = action;
-	d->status = first_word(w, status);
-	if (diag && strchr(diag, ';'))
-		diag = strchr(diag, ';') + 1; /* "smtp; 550 ..." */
-	d->diagnostic = clean(w, diag, 1);
-	if (d->diagnostic && !d->diagnostic[0])
-		d->diagnostic = NULL;
-}
-
-/* message/delivery-status is a sequence of header-like blocks separated by
- * blank lines: GMime reads each one as the headers of a part whose content
- * is the rest, which is then read the same way. */
-static void dsn_fields(struct walk *w, GMimePart *p)
-{
-	GMimeStream *cur = leaf_bytes(p);
-	size_t left = bytes_of(cur)->len;
-
-	for (int i = 0; i < MAIL_MAX_DSN_BLOCKS && left && !w->rc; i++) {
-		GMimeParser *parser;
-		GMimeObject *blk;
-		GMimeStream *next = NULL;
-
-		g_mime_stream_reset(cur);
-		parser = g_mime_parser_new_with_stream(cur);
-		blk = g_mime_parser_construct_part(parser, w->opts);
-		if (blk) {
-			dsn_block(w, blk);
-			if (GMIME_IS_PART(blk))
-				next = leaf_bytes((GMimePart *)blk);
-			g_object_unref(blk);
-		}
-		g_object_unref(parser);
-		g_object_unref(cur);
-		cur = next;
-		if (!cur || bytes_of(cur)->len >= left)
-			break; /* no progress: not a block GMime could read */
-		left = bytes_of(cur)->len;
-	}
-	if (cur)
-		g_object_unref(cur);
-}
-
-/* A bounce that is not a standard DSN (Exim, qmail, old Exchange), or a
- * DSN whose report named nobody: guess from the text. */
-static void bounce_from_text(struct walk *w)
-{
-	struct hd_mail *m = w->m;
-	struct hd_bounce_guess g;
-	const char *exclude[MAIL_MAX_RECIPIENTS + 1];
-	size_t nex = 0;
-
-	if (!m->dsn.is_dsn &&
-	    hd_bounce_looks_like(m->from.addr, m->from.name, m->return_path, m->subject))
-		m->dsn.is_dsn = 1;
-	if (!m->dsn.is_dsn)
-		return;
-	if (!m->dsn.orig_message_id)
-		m->dsn.orig_message_id = w->returned_id;
-	if (m->dsn.recipient && m->dsn.status && m->dsn.orig_message_id)
-		return;
-	exclude[nex++] = m->from.addr;
-	for (size_t i = 0; i < m->nrecipients; i++)
-		exclude[nex++] = m->recipients[i].addr;
-	hd_bounce_scan(m->text, strlen(m->text), exclude, nex, &g);
-	if (!m->dsn.recipient && g.recipient_len) {
-		char *r = hd_arena_strndup(w->a, g.recipient, g.recipient_len);
-
-		m->dsn.recipient = r ? norm_addr(w, r) : NULL;
-		if (m->dsn.recipient && !m->dsn.recipient[0])
-			m->dsn.recipient = NULL;
-	}
-	if (!m->dsn.status && g.status_len) {
-		m->dsn.status = dup_utf8(w, g.status, g.status_len);
-		if (!m->dsn.action)
-			m->dsn.action = g.status[0] == '4' ? "delayed" : "failed";
-	}
-	if (!m->dsn.diagnostic && g.diagnostic_len)
-		m->dsn.diagnostic = dup_utf8(w, g.diagnostic, g.diagnostic_len);
-	if (!m->dsn.action)
-		m->dsn.action = hd_bounce_is_delay(m->subject) ? "delayed" : "failed";
-	if (!m->dsn.orig_message_id && g.message_id_len) {
-		char *raw = hd_arena_strndup(w->a, g.message_id, g.message_id_len);
-		char *id = raw ? g_mime_utils_decode_message_id(raw) : NULL;
-
-		if (id && id[0])
-			m->dsn.orig_message_id = clean(w, id, 1);
+		if (html[i] != 'c' || strncmp(html + i, "cid:", 4))
+			continue;
+		i += 4;
+		while (html[i + n] && !strchr("\"'>) \t\r\n", html[i + n]))
+			n++;
+		id = g_strndup(html + i, n);
+		part = g_hash_table_lookup(ids, id);
+		if (part)
+			part->is_inline = 1;
 		g_free(id);
+		i += n - 1; /* i >= 4 here; the loop steps past the id */
 	}
+	g_hash_table_destroy(ids);
+}
+
+/* After the walk: the text into the arena (converted from the HTML when
+ * there is no plain text), and parts the HTML shows marked inline. */
+static void finish_bodies(struct hd_mail_walk *w)
+{
+	struct hd_mail *m = w->m;
+	size_t k = 0;
+
+	while (k < w->text.len && strchr(" \t\n", w->text.buf[k]))
+		k++;
+	if (k == w->text.len && m->html && m->html[0]) {
+		size_t n = strlen(m->html);
+
+		/* at most 5 bytes out per byte in (a "> " prefix per level of
+		 * <blockquote> on a one-letter paragraph) */
+		hd_sbuf_release(&w->text);
+		hd_sbuf_init(&w->text, n < ((size_t)-1 - 64) / 8 ? n * 8 + 64 : (size_t)-1);
+		if (hd_html_to_text(m->html, n, &w->text))
+			hd_mail_nomem(w);
+	}
+	m->text = hd_mail_utf8(w, w->text.buf, w->text.len);
+	if (m->html && m->nparts)
+		mark_cid_parts(w);
 }
 
 /* ---------------------------------------------------------- entry point */
@@ -841,7 +719,9 @@ static void bounce_from_text(struct walk *w)
 int hd_mail_parse(const void *raw, size_t len, size_t max_len, struct hd_mail *out,
 		  struct hd_arena *a, struct hd_err *err)
 {
-	struct walk w = { .m = out, .a = a };
+	struct hd_mail_walk w = { .m = out, .a = a };
+	/* text is at most 3 bytes per input byte (windows-1252 or U+FFFD) */
+	size_t text_max = len < ((size_t)-1 - 64) / 4 ? len * 4 + 64 : (size_t)-1;
 	GMimeStream *stream = NULL;
 	GMimeParser *parser = NULL;
 	GMimeMessage *msg = NULL;
@@ -859,12 +739,14 @@ int hd_mail_parse(const void *raw, size_t len, size_t max_len, struct hd_mail *o
 		return hd_err_set(err, HD_EINVAL, NULL, "the message is empty");
 	hd_mail_init();
 	w.opts = mail_opts;
+	hd_sbuf_init(&w.text, text_max);
 
 	stream = g_mime_stream_mem_new_with_buffer(raw, len);
 	parser = g_mime_parser_new_with_stream(stream);
 	g_mime_parser_set_format(parser, GMIME_FORMAT_MESSAGE);
 	msg = g_mime_parser_construct_message(parser, w.opts);
-	if (!msg || g_mime_header_list_get_count(g_mime_object_get_header_list((GMimeObject *)msg)) == 0) {
+	if (!msg ||
+	    g_mime_header_list_get_count(g_mime_object_get_header_list((GMimeObject *)msg)) == 0) {
 		rc = hd_err_set(err, HD_EINVAL, NULL,
 				"the input is not an e-mail message: it does not start with a "
 				"header block");
@@ -875,7 +757,7 @@ int hd_mail_parse(const void *raw, size_t len, size_t max_len, struct hd_mail *o
 		goto out;
 	walk(&w, NULL, g_mime_message_get_mime_part(msg), 0);
 	finish_bodies(&w);
-	bounce_from_text(&w);
+	hd_mail_bounce_from_text(&w);
 	rc = w.rc;
 	if (rc)
 		hd_err_set(err, rc, NULL, "the message does not fit in the memory allowed for it");
@@ -884,5 +766,6 @@ out:
 		g_object_unref(msg);
 	g_object_unref(parser);
 	g_object_unref(stream);
+	hd_sbuf_release(&w.text);
 	return rc;
 }

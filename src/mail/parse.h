@@ -54,15 +54,19 @@ struct hd_mail_dsn {
 struct hd_mail {
 	const char *message_id;   /* without <>, NULL when the header is missing or empty */
 	const char *in_reply_to;  /* first id in In-Reply-To, without <>; NULL when none */
-	const char **references;  /* ids from References then In-Reply-To, without <>, deduplicated */
+	const char **references;  /* ids from References then In-Reply-To, without <>, deduplicated;
+				     at most 100 (the first and the newest of References) */
 	size_t nreferences;
 	const char *subject;      /* decoded UTF-8, "" when none */
 	int64_t date;             /* ms since the epoch from Date:, 0 when missing/bad */
-	struct hd_mail_addr from;     /* first From address; addr "" when none */
+	struct hd_mail_addr from;     /* first usable From address, else Sender, else
+					 Return-Path; never "" after a successful parse */
 	struct hd_mail_addr reply_to; /* first Reply-To; addr "" when none */
-	struct hd_mail_addr *recipients; /* To, Cc, Delivered-To, X-Original-To, in that order */
+	struct hd_mail_addr *recipients; /* To, Cc, Delivered-To, X-Original-To, in that order;
+					    usable addresses only, each once, at most 256 */
 	size_t nrecipients;
-	const char *return_path;  /* Return-Path address; "" for <>; NULL when no header */
+	const char *return_path;  /* Return-Path address; "" for <> (or no usable address);
+				     NULL when no header */
 
 	/* automation signals, raw header values (trimmed), NULL when absent */
 	const char *auto_submitted;
@@ -73,8 +77,9 @@ struct hd_mail {
 	const char *x_auto_response_suppress;
 	const char *x_heed_loop;  /* our own loop header (see compose.h) */
 
-	const char *text;  /* the full plain text (UTF-8); from text/plain, or converted
-			      from the HTML when there is no text part; "" when none */
+	const char *text;  /* the full plain text (UTF-8, "\n" line ends); from text/plain,
+			      or converted from the HTML when there is no text part;
+			      "" when none */
 	const char *html;  /* the HTML alternative (UTF-8), NULL when none */
 	struct hd_mail_part *parts; /* attachments and inline images, in tree order;
 				       a forwarded message/rfc822 is one part with its raw
@@ -84,13 +89,15 @@ struct hd_mail {
 	int calendar;      /* a text/calendar part is present (meeting invitation) */
 };
 
-/** Call once per process (wraps g_mime_init). */
+/** Call once per process (wraps g_mime_init). Safe to call again and from
+ * any thread (pthread_once); hd_mail_parse() calls it too. */
 void hd_mail_init(void);
 
 /** Parse `len` bytes of one RFC 5322 message. Returns 0, or HD_EINVAL with
  * a reason in `err` when the bytes are not a message heed can accept (no
  * headers at all, no usable sender address); HD_ETOOBIG when `len` exceeds
- * `max_len`. Never crashes on any input. */
+ * `max_len`; HD_ENOMEM when the arena's cap is reached (parts, text and
+ * HTML together can take a few times `len`). Never crashes on any input. */
 int hd_mail_parse(const void *raw, size_t len, size_t max_len, struct hd_mail *out,
 		  struct hd_arena *a, struct hd_err *err);
 

@@ -26,8 +26,8 @@ static const struct quote_case cases[] = {
 	{ "plain text is unchanged", "Hello,\n\nthe printer is on fire.\n\nAnn",
 	  "Hello,\n\nthe printer is on fire.\n\nAnn" },
 	{ "trailing quote", "Thanks!\n\n> old\n> older\n", "Thanks!" },
-	{ "On ... wrote:", "Yes.\n\nOn Mon, 3 Mar 2025 at 10:00, Ann <ann@example.com> wrote:\n> q\n",
-	  "Yes." },
+	{ "On ... wrote:",
+	  "Yes.\n\nOn Mon, 3 Mar 2025 at 10:00, Ann <ann@example.com> wrote:\n> q\n", "Yes." },
 	{ "wrapped attribution (Gmail)",
 	  "Yes.\n\nOn Mon, Mar 3, 2025 at 10:00 AM Ann Example <\nann@example.com> wrote:\n\n> q\n",
 	  "Yes." },
@@ -81,6 +81,21 @@ static const struct quote_case cases[] = {
 	  "> q1\nanswer1\n\nOn 3 Mar 2025, Ann wrote:\n> q2\n-- \nBob", "> q1\nanswer1" },
 	{ "entirely quoted keeps the original", "> a\n> b\n", "> a\n> b" },
 	{ "signature only keeps the original", "-- \nAnn", "-- \nAnn" },
+	{ "a forward is content",
+	  "FYI, see below.\n\n---------- Forwarded message ---------\nFrom: Ann <a@example.com>\n"
+	  "Date: Mon, 3 Mar 2025 at 10:00\nSubject: Broken\nTo: b@example.com\n\nIt is broken.\n",
+	  "FYI, see below.\n\n---------- Forwarded message ---------\nFrom: Ann <a@example.com>\n"
+	  "Date: Mon, 3 Mar 2025 at 10:00\nSubject: Broken\nTo: b@example.com\n\nIt is broken." },
+	{ "a forward below the signature (Gmail)",
+	  "Please help.\n-- \nBob\n\nBegin forwarded message:\n\nFrom: Ann\nDate: 3 Mar 2025\n"
+	  "\nx",
+	  "Please help.\n-- \nBob\n\nBegin forwarded message:\n\nFrom: Ann\nDate: 3 Mar 2025\n"
+	  "\nx" },
+	{ "a forward inside the quoted history is history",
+	  "Done.\n\nOn 3 Mar 2025, Ann wrote:\n> ---------- Forwarded message ---------\n> x",
+	  "Done." },
+	{ "signature above an Outlook block",
+	  "Thanks\n-- \nBob\n\nFrom: Ann\nSent: Monday\n\nold", "Thanks" },
 	{ "CRLF line ends", "Hi\r\nthere\r\n\r\n> q\r\n", "Hi\nthere" },
 	{ "leading blank lines", "\n\n  \nHi", "Hi" },
 	{ "empty", "", "" },

@@ -14,6 +14,7 @@
 #include <gmime/gmime.h>
 
 #include "mail/compose.h"
+#include "mail/parse.h"
 
 #define NAME_FROM "Ana Müller, Acme Support"
 #define NAME_TO "Bjørn Ødegård"
@@ -28,13 +29,7 @@ static struct hd_arena arena;
 
 static int setup(void **state)
 {
-	g_mime_init();
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	g_mime_shutdown();
+	hd_mail_init(); /* the test parses with GMime too */
 	return 0;
 }
 
@@ -456,5 +451,5 @@ int main(void)
 		cmocka_unit_test_setup_teardown(bad_input_is_refused, before, after),
 		cmocka_unit_test_setup_teardown(over_the_arena_cap, before, after),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, setup, NULL);
 }

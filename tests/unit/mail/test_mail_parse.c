@@ -120,7 +120,8 @@ static const struct want corpus[] = {
 	  .from_name = "Ann Exampl\xc3\xa9",
 	  .message_id = "reply-1@mail.example.com",
 	  .text_has = { "Gr\xc3\xbc\xc3\x9f" "e, \xe2\x98\x83", "> Ticket #42" },
-	  .display = "Thanks \xe2\x80\x94 the fire is out now. Gr\xc3\xbc\xc3\x9f" "e, \xe2\x98\x83",
+	  .display = "Thanks \xe2\x80\x94 the fire is out now. "
+		     "Gr\xc3\xbc\xc3\x9f" "e, \xe2\x98\x83",
 	  .sig = { .return_path = "ann@example.com" } },
 	{ .name = "latin1_qp",
 	  .subject = "Probl\xc3\xa8me de connexion",
@@ -133,7 +134,8 @@ static const struct want corpus[] = {
 	  .from_addr = "pat@example.com",
 	  .from_name = "Pat",
 	  .message_id = "cp1252@example.com",
-	  .text_has = { "\xe2\x82\xac" "10 and it\xe2\x80\x99s \xe2\x80\x9c" "broken\xe2\x80\x9d" } },
+	  .text_has = { "\xe2\x82\xac" "10 and it\xe2\x80\x99s "
+			"\xe2\x80\x9c" "broken\xe2\x80\x9d" } },
 	{ .name = "iso2022jp",
 	  .subject = "\xe8\xab\x8b\xe6\xb1\x82\xe6\x9b\xb8\xe3\x81\xab\xe3\x81\xa4\xe3\x81\x84"
 		     "\xe3\x81\xa6",
