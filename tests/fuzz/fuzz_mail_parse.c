@@ -1,7 +1,8 @@
 /*
  * fuzz_mail_parse.c — arbitrary bytes as an inbound e-mail: hd_mail_parse,
- * then hd_quote_strip on its text and hd_html_to_text on its HTML, as
- * ingestion does. Besides not crashing or leaking, it checks the promises
+ * then hd_quote_strip on its text and hd_html_to_text on its HTML, and the
+ * pure decisions ingestion takes on it (automatic-reply rules, ticket tag,
+ * plus-addresses, our signed Message-IDs), as src/mail/ingest.c does. Besides not crashing or leaking, it checks the promises
  * of parse.h: a parsed message has a sender address, every string is valid
  * UTF-8, and the display text fits in a buffer the size of the text.
  */
@@ -13,8 +14,10 @@
 #include <glib.h>
 
 #include "domain/html_text.h"
+#include "domain/mailrules.h"
 #include "domain/quote.h"
 #include "mail/parse.h"
+#include "util/msgid.h"
 #include "util/sbuf.h"
 
 static void utf8(const char *s)
@@ -65,6 +68,25 @@ static void check(const struct hd_mail *m)
 		abort();
 	utf8(sb.buf);
 	hd_sbuf_release(&sb);
+
+	{
+		static const unsigned char key[HD_MSGID_KEYLEN] = "fuzzing-key-fuzzing-key-fuzzing";
+		struct hd_mail_signals sig = { m->from.addr, m->return_path, m->auto_submitted,
+					       m->precedence, m->x_loop, m->list_id,
+					       m->list_unsubscribe, m->x_auto_response_suppress,
+					       m->x_heed_loop, m->dsn.is_dsn };
+		int64_t t;
+
+		(void)hd_mail_autoreply_block(&sig);
+		if (hd_mail_subject_ticket(m->subject) < 0)
+			abort();
+		for (size_t i = 0; i < m->nrecipients; i++)
+			if (hd_mail_plus_ticket(m->recipients[i].addr, "support@example.com") < 0)
+				abort();
+		for (size_t i = 0; i < m->nreferences; i++)
+			if (hd_msgid_ticket(key, m->references[i], &t))
+				abort(); /* nobody can sign with our key */
+	}
 
 	if (m->html) {
 		hd_sbuf_init(&sb, 1 << 22);
