@@ -202,13 +202,24 @@ static int mail_address(struct hd_conn *c, const char *preferred, int64_t custom
 	return 0;
 }
 
-/* How many automatic replies went to `to` within the rate-limit window. */
+/* How many automatic replies went to `to` within the rate-limit window
+ * (older entries of that address are dropped: the log stays small). */
 static int autoreplies_sent(struct hd_conn *c, const char *to, int64_t since, int64_t *n,
 			    struct hd_err *err)
 {
-	sqlite3_stmt *s = hd_db_stmt(c, "SELECT count(*) FROM autoreply_log WHERE addr = ?1 AND at > ?2",
+	sqlite3_stmt *s = hd_db_stmt(c, "DELETE FROM autoreply_log WHERE addr = ?1 AND at <= ?2",
 				     err);
+	int rc;
 
+	if (!s)
+		return HD_EIO;
+	sqlite3_bind_text(s, 1, to, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, since);
+	rc = sqlite3_step(s) == SQLITE_DONE ? 0 : hd_db_error(c, sqlite3_errcode(c->db), err);
+	hd_db_done(s);
+	if (rc)
+		return rc;
+	s = hd_db_stmt(c, "SELECT count(*) FROM autoreply_log WHERE addr = ?1 AND at > ?2", err);
 	if (!s)
 		return HD_EIO;
 	sqlite3_bind_text(s, 1, to, -1, SQLITE_STATIC);
