@@ -16,13 +16,17 @@ const box = (name, user, extra = '') =>
   `mailbox.${name}.poll_ms = 200\n${extra}`;
 
 before(async () => {
-  dove = await startDovecot({ users: [
+  dove = await startDovecot({ tls: true, users: [
     { user: 'support', password: 'p@ss word!1' },
     { user: 'moved', password: 'p@ss word!1' },
     { user: 'once', password: 'p@ss word!1' },
+    { user: 'tls', password: 'p@ss word!1' },
+    { user: 'big', password: 'p@ss word!1' },
   ] });
   h = await startHeed({ conf: 'mail_from = support@example.com\n' + box('support', 'support') +
-    box('moved', 'moved', 'mailbox.moved.move_to = Processed\n') });
+    box('moved', 'moved', 'mailbox.moved.move_to = Processed\n') +
+    box('tls', 'tls').replace(`port = ${dove.port}\nmailbox.tls.tls = none`, `port = ${dove.tlsPort}\nmailbox.tls.tls = tls\nmailbox.tls.insecure = 1`) +
+    box('big', 'big') });
   assert.equal((await h.api('POST', '/api/v1/teams', { body: { name: 'Support' } })).status, 201);
 });
 after(async () => { await h.stop(); await dove.stop(); });
@@ -92,6 +96,32 @@ test('processed mail is moved to move_to', async () => {
   await waitForIds(['to-move@client.example']);
   await eventually(async () => (await dove.list('moved', 'INBOX')).length === 0 &&
     (await dove.list('moved', 'Processed')).length === 1, 5000, 'moved');
+});
+
+test('implicit TLS (imaps) works', async () => {
+  await dove.append('tls', 'INBOX', mail({ id: 'over-tls@client.example', subject: 'Over TLS' }));
+  await waitForIds(['over-tls@client.example']);
+});
+
+test('the server restarts in the middle of a large fetch: everything arrives exactly once', async () => {
+  const c = await dove.client('big');
+  const ids = [];
+  try {
+    for (let i = 0; i < 1500; i++) {
+      ids.push(`big-${i}@client.example`);
+      await c.append('INBOX', mail({ id: ids[i], subject: `big ${i}`, from: `b${i % 37}@example.com` }));
+    }
+  } finally {
+    await c.logout();
+  }
+  // wait until heed is part-way through, then take the server away under it
+  await eventually(async () => { const n = (await sourceIds()).filter((x) => x.startsWith('big-')).length; return n > 0 && n < ids.length; },
+    30000, 'a part of the big mailbox');
+  await dove.down({ kill: true });
+  await new Promise((r) => setTimeout(r, 500));
+  await dove.up();
+  const have = await waitForIds(ids, 60000);
+  for (const id of ids) assert.equal(have.filter((x) => x === id).length, 1, id);
 });
 
 test('heed fetch reads a mailbox once; a wrong password is reported, not retried forever', async () => {
