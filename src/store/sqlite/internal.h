@@ -219,6 +219,19 @@ struct hd_outbox_new {
 int hd_outbox_queue(struct hd_conn *c, const struct hd_outbox_new *o, int64_t now, int64_t *id,
 		    char *msgid, struct hd_err *err);
 
+/* ---- outmail.c ---- */
+
+/** Inside the write that created ticket `tid` for `customer_id`: queue its
+ * acknowledgement, or record with ack.skipped why there is none. */
+int hd_outmail_ack(struct hd_conn *c, const struct hd_ticket_new *in, int64_t tid,
+		   int64_t customer_id, int64_t now, struct hd_err *err);
+
+/** Inside the write that added public agent message `mid` (`m`) to ticket
+ * `tid`: queue it as mail to the customer when they have an address. */
+int hd_outmail_reply(struct hd_conn *c, const struct hd_actor *who, int64_t tid,
+		     int64_t customer_id, const char *ticket_subject, const struct hd_message_new *m,
+		     int64_t mid, int64_t now, struct hd_err *err);
+
 /* ---- tickets.c (shared with mail.c) ---- */
 
 /** Inside a write: create a ticket as hd_store_ticket_create does (without
