@@ -33,8 +33,8 @@
  * far below that.
  *
  * Must never: put the password in a URL, send a command built from
- * unchecked bytes (CR, LF and controls in folder names are refused), or fetch
- * a message while the folder may be open read-write.
+ * unchecked bytes (imap_folder.c refuses CR, LF and controls in folder
+ * names), or fetch a message while the folder may be open read-write.
  */
 #include <assert.h>
 #include <stdio.h>
@@ -42,9 +42,9 @@
 #include <string.h>
 
 #include <curl/curl.h>
-#include <glib.h>
 
 #include "mail/imap.h"
+#include "mail/imap_folder.h"
 #include "util/err.h"
 #include "util/sbuf.h"
 #include "util/banned.h"
@@ -97,108 +97,6 @@ struct hd_imap {
 	uint32_t esearch_min;
 	int seen_expunge, seen_copyuid, seen_fetch;
 };
-
-/* ------------------------------------------------------------------ */
-/* Folder names                                                        */
-/* ------------------------------------------------------------------ */
-
-/* Append the UTF-8 run `utf8[0..len)` to `out` as "&" + its UTF-16BE in
- * base64 with "," for "/" and no padding + "-". */
-static int mb64_run(struct hd_sbuf *out, const char *utf8, size_t len)
-{
-	gsize n16 = 0;
-	gchar *be = g_convert(utf8, (gssize)len, "UTF-16BE", "UTF-8", NULL, &n16, NULL);
-	gchar *b64 = be ? g_base64_encode((const guchar *)be, n16) : NULL;
-	size_t n = 0;
-	int rc = HD_EINVAL;
-
-	if (!b64)
-		goto out;
-	for (; b64[n] && b64[n] != '='; n++)
-		if (b64[n] == '/')
-			b64[n] = ',';
-	rc = hd_sbuf_add(out, "&", 1);
-	if (!rc)
-		rc = hd_sbuf_add(out, b64, n);
-	if (!rc)
-		rc = hd_sbuf_add(out, "-", 1);
-out:
-	g_free(be);
-	g_free(b64);
-	return rc;
-}
-
-/* `name` (UTF-8) as a modified UTF-7 mailbox name (RFC 3501 5.1.3):
- * printable ASCII as is but "&" as "&-", runs of other characters through
- * mb64_run(). HD_EINVAL for malformed UTF-8 and control characters. */
-static int mutf7_encode(const char *name, struct hd_sbuf *out)
-{
-	const unsigned char *p = (const unsigned char *)name, *run;
-	int rc = 0;
-
-	if (!g_utf8_validate(name, -1, NULL))
-		return HD_EINVAL;
-	while (*p && !rc) {
-		if (*p < 0x20 || *p == 0x7f)
-			return HD_EINVAL;
-		if (*p < 0x80) {
-			rc = *p == '&' ? hd_sbuf_adds(out, "&-") : hd_sbuf_add(out, p, 1);
-			p++;
-			continue;
-		}
-		for (run = p; *p >= 0x80; p++)
-			;
-		rc = mb64_run(out, (const char *)run, (size_t)(p - run));
-	}
-	return rc;
-}
-
-/* The folder as an IMAP quoted string into `arg` and, unless `url` is NULL,
- * as the escaped path of `base` into `url`. */
-static int folder_names(CURL *curl, const char *base, const char *folder, char *arg, size_t argsize,
-                        char *url, size_t urlsize)
-{
-	struct hd_sbuf enc, q;
-	char *esc = NULL;
-	int rc, n;
-
-	hd_sbuf_init(&enc, CMD_MAX / 2);
-	hd_sbuf_init(&q, argsize);
-	if (!*folder) {
-		rc = HD_EINVAL;
-		goto out;
-	}
-	rc = mutf7_encode(folder, &enc);
-	if (rc)
-		goto out;
-	rc = hd_sbuf_add(&q, "\"", 1);
-	for (size_t i = 0; i < enc.len && !rc; i++) {
-		if (enc.buf[i] == '"' || enc.buf[i] == '\\')
-			rc = hd_sbuf_add(&q, "\\", 1);
-		if (!rc)
-			rc = hd_sbuf_add(&q, &enc.buf[i], 1);
-	}
-	if (!rc)
-		rc = hd_sbuf_add(&q, "\"", 1);
-	if (rc)
-		goto out;
-	memcpy(arg, q.buf, q.len + 1);
-	if (!url)
-		goto out;
-	esc = curl_easy_escape(curl, enc.buf, (int)enc.len);
-	if (!esc) {
-		rc = HD_ENOMEM;
-		goto out;
-	}
-	n = snprintf(url, urlsize, "%s%s", base, esc);
-	if (n < 0 || (size_t)n >= urlsize)
-		rc = HD_EINVAL;
-out:
-	curl_free(esc);
-	hd_sbuf_release(&enc);
-	hd_sbuf_release(&q);
-	return rc;
-}
 
 /* ------------------------------------------------------------------ */
 /* libcurl callbacks                                                   */
@@ -616,9 +514,9 @@ int hd_imap_open(struct hd_imap **out, const struct hd_imap_conf *conf, struct h
 		rc = hd_err_set(err, HD_EINVAL, "host", "IMAP host name is too long");
 		goto out;
 	}
-	rc = folder_names(im->curl, im->base_url, conf->folder ? conf->folder : "INBOX",
-	                  im->folder_arg, sizeof(im->folder_arg), im->folder_url,
-	                  sizeof(im->folder_url));
+	rc = hd_imap_folder_names(conf->folder ? conf->folder : "INBOX", im->base_url,
+	                          im->folder_arg, sizeof(im->folder_arg), im->folder_url,
+	                          sizeof(im->folder_url));
 	if (rc) {
 		rc = hd_err_set(err, rc, "folder", "IMAP folder name is not valid");
 		goto out;
@@ -853,7 +751,7 @@ int hd_imap_move(struct hd_imap *im, uint32_t uid, const char *folder, struct hd
 	int rc;
 
 	assert(uid > 0);
-	rc = folder_names(im->curl, im->base_url, folder, dest, sizeof(dest), NULL, 0);
+	rc = hd_imap_folder_names(folder, NULL, dest, sizeof(dest), NULL, 0);
 	if (rc) {
 		snprintf(im->why, sizeof(im->why), "destination folder name is not valid");
 		field = "folder";
