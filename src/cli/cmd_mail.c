@@ -129,7 +129,7 @@ int hd_cmd_mailgate(int argc, char **argv)
 	io.first_response_minutes = cfg.first_response_minutes;
 	io.source = "mailgate";
 	rc = hd_mail_ingest(st, &io, raw.buf ? raw.buf : "", raw.len, &res, &qid, &err);
-	if (rc == HD_EINVAL || rc == HD_ETOOBIG) {
+	if (rc == HD_EINVAL) {
 		fprintf(stderr, "heed mailgate: message refused: %s (kept in quarantine as #%lld)\n",
 			err.msg, (long long)qid);
 		rc = EX_DATAERR;

@@ -106,8 +106,6 @@ static int64_t number(const char *p, const char *end)
 
 int64_t hd_mail_subject_ticket(const char *subject)
 {
-	int64_t found = 0;
-
 	for (const char *close = subject ? strchr(subject, ']') : NULL; close;
 	     close = strchr(close + 1, ']')) {
 		const char *hash = close, *open;
@@ -124,9 +122,9 @@ int64_t hd_mail_subject_ticket(const char *subject)
 			continue;
 		n = number(hash, close);
 		if (n)
-			found = n;
+			return n;
 	}
-	return found;
+	return 0;
 }
 
 int64_t hd_mail_plus_ticket(const char *addr, const char *desk)

@@ -54,9 +54,10 @@ int hd_mail_autoreply_allowed(int64_t sent_in_window, int64_t max);
 
 /* ---- which ticket a message names ---------------------------------------- */
 
-/** The ticket named by a "[#123]" tag in `subject` (the last one, as
- * forwarding prepends), 0 when none. Also accepts "[Desk #123]" — any
- * bracketed text ending in "#<digits>]". */
+/** The ticket named by the first "[#123]" tag in `subject`, 0 when none:
+ * heed puts its tag first ("[#9] Re: [#4] ..." for a follow-up of 4), and
+ * replies only prepend "Re:". Also accepts "[Desk #123]" — any bracketed
+ * text ending in "#<digits>]". */
 int64_t hd_mail_subject_ticket(const char *subject);
 
 /** The ticket named by a plus-address "<local>+<n>@<domain>" of the desk

@@ -99,7 +99,7 @@ static int one_by_one(struct fetcher *f, const struct hd_ingest_opts *o,
 		struct hd_err e = { 0 };
 
 		rc = hd_store_mail_ingest(f->st, &ins[j], &res[j], &e);
-		if (rc == HD_EINVAL || rc == HD_ECONFLICT) {
+		if (hd_mail_refused(rc) || rc == HD_ENOMEM) {
 			int64_t qid;
 
 			res[j].outcome = HD_MAIL_DUPLICATE; /* not counted as stored */
@@ -175,13 +175,19 @@ static int prepare(struct fetcher *f, struct batch *b, uint32_t uidvalidity, con
 		}
 		/* the store takes the raw bytes with the batch: keep a copy */
 		copy = hd_arena_alloc(&b->a, raw.len + 1);
+		if (!copy && b->k) /* the batch is full: this one starts the next */
+			break;
 		if (!copy) {
 			rc = hd_err_set(err, HD_ENOMEM, NULL, "out of memory");
 			break;
 		}
 		memcpy(copy, raw.buf ? raw.buf : "", raw.len);
 		rc = hd_mail_prepare(f->st, &b->o, copy, raw.len, &b->ins[b->k], &b->a, &e);
-		if (rc == HD_EINVAL || rc == HD_ETOOBIG) {
+		if (rc == HD_ENOMEM && b->k) { /* the batch is full: this one starts the next */
+			rc = 0;
+			break;
+		}
+		if (hd_mail_refused(rc) || rc == HD_ENOMEM) {
 			int64_t qid;
 
 			rc = hd_mail_quarantine(f->st, &b->o, copy, raw.len, e.msg, &qid, err);
@@ -268,7 +274,7 @@ static int store_all(struct fetcher *f, uint32_t uidvalidity, const uint32_t *ui
 		b[i].o.source = f->source;
 		hd_arena_init(&b[i].a, (size_t)f->cfg->max_email_bytes * 8 + (64u << 20));
 	}
-	for (size_t off = 0; off < n && !rc; off += BATCH, cur = !cur) {
+	for (size_t off = 0; off < n && !rc; off += b[cur].dealt, cur = !cur) {
 		struct hd_err fe = { 0 };
 		int fetch_rc;
 

@@ -84,6 +84,11 @@ static void deliver(struct hd_outbox_worker *w, const struct hd_outbox_item *it,
 				 (long long)w->cfg->outbox_give_up_hours);
 		}
 	}
+	/* the server's words go into JSON events: keep them printable ASCII
+	 * (a reply cut in the middle of a UTF-8 character is not valid text) */
+	for (char *p = reason; *p; p++)
+		if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f)
+			*p = '?';
 	memset(&err, 0, sizeof(err));
 	if (hd_store_outbox_result(w->st, it->id, result, reason[0] ? reason : NULL, retry_at,
 				   &err))

@@ -16,6 +16,8 @@
 #include "util/timeutil.h"
 #include "util/banned.h"
 
+#define HD_MAIL_SUBJECT_MAX 500 /* as HD_SUBJECT_MAX for the API */
+
 /* What the message says, hashed: together with the Message-ID it
  * recognises a re-delivery (which differs only in Received: lines and the
  * like) and tells apart two different messages that share a Message-ID. */
@@ -49,6 +51,20 @@ static int is_desk(const char *addr, const char *desk)
 	       (strchr(addr, '+') && strchr(desk, '@') &&
 		!strncmp(addr, desk, (size_t)(strchr(desk, '@') - desk)) &&
 		!strcmp(strchr(addr, '@'), strchr(desk, '@')));
+}
+
+/* The subject cut to HD_MAIL_SUBJECT_MAX bytes at a character boundary,
+ * as the API caps it. */
+static const char *cap_subject(const char *s, struct hd_arena *a)
+{
+	size_t n = strlen(s);
+
+	if (n <= HD_MAIL_SUBJECT_MAX)
+		return s;
+	n = HD_MAIL_SUBJECT_MAX;
+	while (n && ((unsigned char)s[n] & 0xc0) == 0x80)
+		n--;
+	return hd_arena_strndup(a, s, n);
 }
 
 /* "Fwd: ...", "FW: ...", "Fw: ..." */
@@ -119,7 +135,11 @@ int hd_mail_prepare(struct hd_store *st, const struct hd_ingest_opts *o, const v
 	out->raw = raw;
 	out->raw_len = len;
 	out->raw_sha256 = hd_arena_strdup(a, raw_sha);
-	out->subject = m.subject;
+	out->subject = cap_subject(m.subject, a);
+	/* From is who wrote (and decides whether a reply may join a ticket:
+	 * Reply-To is never checked by anyone); Reply-To, when given, is who a
+	 * new ticket is for and where answers go (web forms, shared mailboxes) */
+	out->sender_addr = m.from.addr;
 	out->from_addr = m.reply_to.addr[0] ? m.reply_to.addr : m.from.addr;
 	out->from_name = m.from.name[0] ? m.from.name : m.reply_to.name;
 	out->references = m.references;
@@ -142,8 +162,6 @@ int hd_mail_prepare(struct hd_store *st, const struct hd_ingest_opts *o, const v
 			others[n++] = r;
 		}
 	}
-	if (strcmp(out->from_addr, m.from.addr) && m.from.addr[0] && !is_desk(m.from.addr, o->desk_addr))
-		others[n++] = m.from.addr;
 	out->participants = others;
 	out->nparticipants = n;
 	out->subject_ticket = hd_mail_subject_ticket(m.subject);
@@ -187,6 +205,11 @@ int hd_mail_prepare(struct hd_store *st, const struct hd_ingest_opts *o, const v
 	return 0;
 }
 
+int hd_mail_refused(int rc)
+{
+	return rc == HD_EINVAL || rc == HD_ETOOBIG || rc == HD_ECONFLICT;
+}
+
 int hd_mail_quarantine(struct hd_store *st, const struct hd_ingest_opts *o, const void *raw,
 		       size_t len, const char *reason, int64_t *id, struct hd_err *err)
 {
@@ -204,17 +227,21 @@ int hd_mail_ingest(struct hd_store *st, const struct hd_ingest_opts *o, const vo
 
 	*quarantine_id = 0;
 	memset(res, 0, sizeof(*res));
-	hd_arena_init(&a, len * 4 + (1 << 20));
+	/* charset conversion can triple the text and HTML, which are copied
+	 * more than once: the cap only guards against runaway input */
+	hd_arena_init(&a, len * 8 + (64u << 20));
 	rc = hd_mail_prepare(st, o, raw, len, &in, &a, &why);
-	if (rc == HD_EINVAL || rc == HD_ETOOBIG) {
+	if (rc == HD_ENOMEM)
+		rc = hd_err_set(&why, HD_ETOOBIG, NULL, "the message is too large to take apart");
+	if (!rc)
+		rc = hd_store_mail_ingest(st, &in, res, &why);
+	if (hd_mail_refused(rc)) {
 		int q = hd_mail_quarantine(st, o, raw, len, why.msg, quarantine_id, err);
 
 		hd_err_set(err, rc, NULL, "%s", why.msg);
-		rc = q ? q : rc;
+		rc = q ? q : HD_EINVAL;
 	} else if (rc) {
 		hd_err_set(err, rc, NULL, "%s", why.msg);
-	} else {
-		rc = hd_store_mail_ingest(st, &in, res, err);
 	}
 	hd_arena_release(&a);
 	return rc;

@@ -35,14 +35,18 @@ struct hd_ingest_opts {
 int hd_mail_prepare(struct hd_store *st, const struct hd_ingest_opts *o, const void *raw,
 		    size_t len, struct hd_mail_new *out, struct hd_arena *a, struct hd_err *err);
 
+/** Whether `rc` (of hd_mail_prepare or the store) means "this message will
+ * never be accepted" (quarantine it), as opposed to "not now" (try again). */
+int hd_mail_refused(int rc);
+
 /** Keep `raw` in the quarantine with `reason`; `*id` its quarantine id. */
 int hd_mail_quarantine(struct hd_store *st, const struct hd_ingest_opts *o, const void *raw,
 		       size_t len, const char *reason, int64_t *id, struct hd_err *err);
 
 /** Prepare and store one message. 0: stored (or a duplicate, see
- * res->outcome) and durable. HD_EINVAL / HD_ETOOBIG: refused and kept in
- * the quarantine (`*quarantine_id`), reason in `err`. Anything else: not
- * stored now, try again later. */
+ * res->outcome) and durable. HD_EINVAL: refused (by the parser or the
+ * store) and kept in the quarantine (`*quarantine_id`), reason in `err`.
+ * Anything else: not stored now, try again later. */
 int hd_mail_ingest(struct hd_store *st, const struct hd_ingest_opts *o, const void *raw,
 		   size_t len, struct hd_mail_result *res, int64_t *quarantine_id,
 		   struct hd_err *err);

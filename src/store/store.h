@@ -106,6 +106,7 @@ struct hd_ticket_new {
 	const char *no_ack_reason;  /* non-NULL: send no acknowledgement, record why */
 	int64_t related_id;         /* the ticket this one follows up or is linked to; 0: none */
 	const char *related_kind;   /* "follow_up" or "linked" */
+	int internal;               /* the first message is an internal note */
 };
 
 /** Create a ticket, its first message, the customer if new, the events and
@@ -366,7 +367,8 @@ struct hd_mail_new {
 	size_t raw_len;
 	const char *raw_sha256;   /* its hex SHA-256 */
 	const char *subject;
-	const char *from_addr;    /* normalised sender (Reply-To when given) */
+	const char *sender_addr;  /* From: who wrote; decides whether a reply may join */
+	const char *from_addr;    /* who a new ticket is for: Reply-To, else From */
 	const char *from_name;
 	const char *const *references; /* In-Reply-To first, then References newest first */
 	size_t nreferences;

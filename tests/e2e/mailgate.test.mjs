@@ -313,3 +313,68 @@ test('exit 75 (try again) when the message cannot be stored now; 64 on bad usage
   assert.equal(r.status, 0);
   assert.match(r.stdout, /EX_TEMPFAIL|75/);
 });
+
+test('a 3,000-byte subject is cut to 500 bytes at a character boundary; the mail is stored and acknowledged', async () => {
+  const id = 'long-subject@client.example';
+  await deliver(mail({ id, from: 'long@example.com', subject: 'é'.repeat(1500) }));
+  const t = await ticketOf(id);
+  assert.equal(Buffer.byteLength(t.subject), 500);
+  assert.equal(t.subject, 'é'.repeat(250));
+  assert.equal((await outbox(t.id)).length, 1);
+});
+
+test('Reply-To decides who a new ticket is for, never who may join one', async () => {
+  // a web form: From is the site, Reply-To the customer
+  const form = 'form@client.example';
+  await deliver(mail({ id: form, from: 'Website <www@shop.example>', headers: { 'Reply-To': 'Hana <hana@example.com>' }, subject: 'Form' }));
+  const t = await ticketOf(form);
+  const c = (await api('GET', `/api/v1/customers/${t.customer_id}`)).json;
+  assert.deepEqual(c.identities.map((i) => i.value), ['hana@example.com']);
+  assert.equal((await outbox(t.id))[0].to, 'hana@example.com');
+  // someone else claims to be Hana through Reply-To: not merged
+  const spoof = 'spoof@client.example';
+  await deliver(mail({ id: spoof, from: 'mallory@evil.example', headers: { 'Reply-To': 'hana@example.com' }, subject: `Re: [#${t.id}] Form` }));
+  assert.equal((await messages(t.id)).length, 1, 'nothing appended to her ticket');
+  const other = await ticketOf(spoof);
+  assert.equal(other.related_kind, 'linked');
+});
+
+test('a forged delivery report marks no address; a real one is cleared when the address writes again', async () => {
+  await deliver(mail({ id: 'kim-1@client.example', from: 'kim@example.com', subject: 'Hi' }));
+  const t = await ticketOf('kim-1@client.example');
+  const dsn = (returned) => Buffer.from([
+    'From: mallory@evil.example', 'To: support@example.com', 'Subject: Delivery Status Notification (Failure)',
+    `Message-ID: <dsn-${Math.random()}@evil.example>`, 'MIME-Version: 1.0',
+    'Content-Type: multipart/report; report-type=delivery-status; boundary="B"', '',
+    '--B', 'Content-Type: text/plain', '', 'failed', '',
+    '--B', 'Content-Type: message/delivery-status', '', 'Reporting-MTA: dns; x', '',
+    'Final-Recipient: rfc822; kim@example.com', 'Action: failed', 'Status: 5.1.1', '',
+    '--B', 'Content-Type: text/rfc822-headers', '', 'To: kim@example.com', `Message-ID: ${returned}`, '', '--B--', ''].join('\r\n'));
+  await deliver(dsn('<made-up@evil.example>'));
+  let c = (await api('GET', `/api/v1/customers/${t.customer_id}`)).json;
+  assert.equal(c.identities[0].bounced_at, null, 'a report about mail we never sent marks nothing');
+  await deliver(dsn((await outbox(t.id))[0].message_id));
+  c = (await api('GET', `/api/v1/customers/${t.customer_id}`)).json;
+  assert.ok(c.identities[0].bounced_at);
+  await deliver(mail({ from: 'kim@example.com', subject: `Re: [#${t.id}] Hi` }));
+  c = (await api('GET', `/api/v1/customers/${t.customer_id}`)).json;
+  assert.equal(c.identities[0].bounced_at, null, 'writing again clears the mark');
+});
+
+test('--action note on a new ticket: its first message is an internal note, not acknowledged', async () => {
+  const id = 'note-new@client.example';
+  await deliver(mail({ id, from: 'agent.fwd@example.com', subject: 'FYI' }), ['--action', 'note']);
+  const t = await ticketOf(id);
+  const [m] = await messages(t.id);
+  assert.equal(m.visibility, 'internal');
+  assert.equal((await outbox(t.id)).length, 0);
+});
+
+test('Message-IDs we cannot quote (8-bit, very long) never stop the acknowledgement', async () => {
+  for (const id of ['café@client.example', `${'x'.repeat(300)}@client.example`]) {
+    await deliver(mail({ id, from: 'odd@example.com', subject: 'odd id' }));
+    const t = await ticketOf(id);
+    const [ack] = await outbox(t.id);
+    assert.equal(ack.in_reply_to, null);
+  }
+});

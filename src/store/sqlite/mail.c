@@ -210,7 +210,7 @@ static int thread(struct hd_conn *c, const struct hd_mail_new *in,
 	add_candidate(k, &n, in->subject_ticket, HD_VIA_SUBJECT);
 	add_candidate(k, &n, in->plus_ticket, HD_VIA_PLUS);
 	for (size_t i = 0; i < n && !rc; i++)
-		rc = candidate_facts(c, &k[i], in->from_addr, err);
+		rc = candidate_facts(c, &k[i], in->sender_addr, err);
 	if (!rc)
 		hd_thread_decide(k, n, d);
 	return rc;
@@ -222,7 +222,7 @@ static int add_participants(struct hd_conn *c, int64_t ticket, const struct hd_m
 	int rc = 0;
 
 	for (size_t i = 0; i <= in->nparticipants && !rc; i++) {
-		const char *addr = i == in->nparticipants ? in->from_addr : in->participants[i];
+		const char *addr = i == in->nparticipants ? in->sender_addr : in->participants[i];
 		sqlite3_stmt *s = hd_db_stmt(c,
 					     "INSERT OR IGNORE INTO ticket_participants (ticket_id, "
 					     "addr) VALUES (?1, ?2)",
@@ -241,21 +241,49 @@ static int add_participants(struct hd_conn *c, int64_t ticket, const struct hd_m
 
 /* ---- bounces ------------------------------------------------------------- */
 
+/* The signed Message-ID of ours a bounce returns (the bounced message's own
+ * id, else one it refers to), with its ticket; NULL when none. */
+static const char *bounced_id(struct hd_conn *c, const struct hd_mail_new *in, int64_t *t)
+{
+	if (in->bounce_orig_id && hd_msgid_ticket(c->st->mail_key, in->bounce_orig_id, t))
+		return in->bounce_orig_id;
+	for (size_t i = 0; i < in->nreferences; i++)
+		if (hd_msgid_ticket(c->st->mail_key, in->references[i], t))
+			return in->references[i];
+	*t = 0;
+	return NULL;
+}
+
+/* A delivery status notification. The address is marked as bouncing only
+ * when the bounce returns a mail we sent to that very address (our signed
+ * Message-ID, the outbox row's recipient): anyone can send a report naming
+ * any address, and a forged one must not silence a customer's
+ * acknowledgements. */
 static int bounce(struct hd_conn *c, const struct hd_mail_new *in, struct hd_mail_result *res,
 		  int64_t now, struct hd_err *err)
 {
 	sqlite3_stmt *s;
-	int64_t t = 0, iid = 0;
+	const char *ours;
+	int64_t t = 0, iid = 0, sent = 0;
 	int rc = 0;
 
 	res->outcome = HD_MAIL_BOUNCE;
 	res->why = "delivery status notification";
-	if (in->bounce_orig_id && !hd_msgid_ticket(c->st->mail_key, in->bounce_orig_id, &t))
-		t = 0;
-	for (size_t i = 0; i < in->nreferences && !t; i++)
-		if (!hd_msgid_ticket(c->st->mail_key, in->references[i], &t))
-			t = 0;
+	ours = bounced_id(c, in, &t);
+	if (!ours)
+		return 0; /* about no mail of ours: kept (mail_raw), nothing to note */
 	if (in->bounce_recipient) {
+		s = hd_db_stmt(c,
+			       "SELECT id FROM outbox WHERE message_id = '<' || ?1 || '>' "
+			       "AND to_addr = ?2",
+			       err);
+		if (!s)
+			return HD_EIO;
+		sqlite3_bind_text(s, 1, ours, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 2, in->bounce_recipient, -1, SQLITE_STATIC);
+		rc = one_id(c, s, &sent, err);
+	}
+	if (!rc && sent) {
 		s = hd_db_stmt(c,
 			       "UPDATE identities SET bounced_at = ?2, bounce_reason = ?3 "
 			       "WHERE kind = 'email' AND value = ?1 RETURNING id",
@@ -268,21 +296,39 @@ static int bounce(struct hd_conn *c, const struct hd_mail_new *in, struct hd_mai
 				  SQLITE_STATIC);
 		rc = one_id(c, s, &iid, err);
 	}
-	if (rc || !t)
+	if (rc)
 		return rc;
-	s = hd_db_stmt(c, "SELECT 1 FROM tickets WHERE id = ?1", err);
+	s = hd_db_stmt(c, "SELECT id FROM tickets WHERE id = ?1", err);
 	if (!s)
 		return HD_EIO;
 	sqlite3_bind_int64(s, 1, t);
 	rc = one_id(c, s, &res->ticket_id, err);
 	if (rc || !res->ticket_id)
 		return rc;
-	res->ticket_id = t;
 	return hd_event_json(c, t, &SYSTEM, "mail.bounced",
 			     json_pack("{s:s?,s:s?,s:s,s:b}", "address", in->bounce_recipient,
 				       "reason", in->bounce_reason, "raw_sha256", in->raw_sha256,
 				       "identity_marked", iid != 0),
 			     now, err);
+}
+
+/* Mail from `addr` shows the address works again: clear its bounce mark.
+ * (A server's "250" for our mail does not: bounces come later.) */
+static int unbounce(struct hd_conn *c, const char *addr, struct hd_err *err)
+{
+	sqlite3_stmt *s = hd_db_stmt(c,
+				     "UPDATE identities SET bounced_at = NULL, bounce_reason = NULL "
+				     "WHERE kind = 'email' AND value = ?1 AND bounced_at IS NOT NULL",
+				     err);
+	int rc = 0;
+
+	if (!s)
+		return HD_EIO;
+	sqlite3_bind_text(s, 1, addr, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) != SQLITE_DONE)
+		rc = hd_db_error(c, sqlite3_errcode(c->db), err);
+	hd_db_done(s);
+	return rc;
 }
 
 /* ---- ingest ---------------------------------------------------------------- */
@@ -307,11 +353,12 @@ static int ingest_one(struct hd_conn *c, const struct hd_mail_new *in, struct hd
 		return rc ? rc : remember(c, in, res, now, err);
 	}
 	rc = thread(c, in, &d, err);
+	rc = rc ? rc : unbounce(c, in->sender_addr, err);
 	if (rc)
 		return rc;
 	res->why = d.why;
 	if (d.action == HD_THREAD_APPEND) {
-		struct hd_requester r = { 0, HD_IDKIND_EMAIL, in->from_addr, in->from_name };
+		struct hd_requester r = { 0, HD_IDKIND_EMAIL, in->sender_addr, in->from_name };
 		struct hd_message_new m;
 
 		memset(&m, 0, sizeof(m));
@@ -354,6 +401,7 @@ static int ingest_one(struct hd_conn *c, const struct hd_mail_new *in, struct hd
 		t.first_response_due = in->first_response_due;
 		t.source_id = in->message_id;
 		t.raw_sha256 = in->raw_sha256;
+		t.internal = in->internal;
 		t.no_ack_reason = in->no_ack_reason  ? in->no_ack_reason
 				  : auto_ref     ? HD_MAIL_REASON_OUR_AUTO
 				  : in->internal ? "the mail was forwarded as a note"
@@ -387,7 +435,7 @@ static int ingest_one(struct hd_conn *c, const struct hd_mail_new *in, struct hd
 	rc = rc ? rc
 		: hd_event_json(c, res->ticket_id, &SYSTEM, "mail.received",
 				json_pack("{s:s,s:s,s:I,s:s,s:s}", "mail_id", in->message_id, "from",
-					  in->from_addr, "message_id",
+					  in->sender_addr, "message_id",
 					  (json_int_t)res->message_id, "why", d.why, "raw_sha256",
 					  in->raw_sha256),
 				now, err);
@@ -473,7 +521,9 @@ static int quarantine_job(struct hd_conn *c, void *arg, struct hd_err *err)
 	int rc = keep_raw(c, x->raw, x->len, x->sha, err);
 	sqlite3_stmt *s = rc ? NULL : hd_db_stmt(c,
 				     "INSERT INTO mail_quarantine (raw_sha256, size, reason, source, "
-				     "created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+				     "created_at) VALUES (?1, ?2, ?3, ?4, ?5) "
+				     "ON CONFLICT (raw_sha256, source) DO UPDATE SET reason = ?3 "
+				     "RETURNING id",
 				     err);
 
 	if (rc || !s)
@@ -483,12 +533,7 @@ static int quarantine_job(struct hd_conn *c, void *arg, struct hd_err *err)
 	sqlite3_bind_text(s, 3, x->reason, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 4, x->source, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 5, x->now);
-	if (sqlite3_step(s) != SQLITE_DONE)
-		rc = hd_db_error(c, sqlite3_errcode(c->db), err);
-	else
-		x->id = sqlite3_last_insert_rowid(c->db);
-	hd_db_done(s);
-	return rc;
+	return one_id(c, s, &x->id, err);
 }
 
 int hd_store_mail_quarantine(struct hd_store *st, const void *raw, size_t len,
@@ -562,10 +607,16 @@ int hd_store_mailbox_get(struct hd_store *st, const char *name, uint32_t *uidval
 	if (!s) {
 		rc = HD_EIO;
 	} else {
+		int step;
+
 		sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
-		if (sqlite3_step(s) == SQLITE_ROW) {
+		step = sqlite3_step(s);
+		if (step == SQLITE_ROW) {
 			*uidvalidity = (uint32_t)sqlite3_column_int64(s, 0);
 			*last_uid = (uint32_t)sqlite3_column_int64(s, 1);
+		} else if (step != SQLITE_DONE) {
+			/* never "not read yet" by mistake: that re-reads the folder */
+			rc = hd_db_error(c, step, err);
 		}
 		hd_db_done(s);
 	}

@@ -48,7 +48,7 @@ int hd_outbox_queue(struct hd_conn *c, const struct hd_outbox_new *o, int64_t no
 		    char *msgid, struct hd_err *err)
 {
 	sqlite3_stmt *s;
-	char irt[HD_MSGID_MAX + 8] = "";
+	char irt[264] = ""; /* ids are at most 250 bytes (outmail.c) */
 	int rc = hd_msgid_make(c->st->mail_key, o->ticket_id, c->st->mail_domain, msgid,
 			       HD_MSGID_MAX);
 

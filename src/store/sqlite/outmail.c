@@ -17,6 +17,23 @@
 #include "util/timeutil.h"
 #include "util/banned.h"
 
+/* A Message-ID we can quote in In-Reply-To/References: printable ASCII,
+ * no spaces or angle brackets, at most 250 bytes. Senders' ids are not
+ * always that (8-bit, huge); such an id is left out rather than making the
+ * whole mail impossible to send. */
+static int usable_id(const char *id)
+{
+	size_t n = 0;
+
+	if (!id)
+		return 0;
+	for (; id[n]; n++)
+		if ((unsigned char)id[n] <= 0x20 || (unsigned char)id[n] >= 0x7f || id[n] == '<' ||
+		    id[n] == '>' || n >= 250)
+			return 0;
+	return n > 0;
+}
+
 /* The customer's e-mail address to write to: the one given (`preferred`,
  * the address they wrote from) or their first e-mail identity. Empty when
  * they have none. `*bounced` tells whether mail to it bounced. */
@@ -136,7 +153,7 @@ int hd_outmail_ack(struct hd_conn *c, const struct hd_ticket_new *in, int64_t ti
 	o.to_addr = to;
 	o.subject = subject.buf;
 	o.body_text = body.buf;
-	o.in_reply_to = in->source_id;
+	o.in_reply_to = usable_id(in->source_id) ? in->source_id : NULL;
 	o.auto_submitted = in->channel == HD_CHANNEL_EMAIL ? "auto-replied" : "auto-generated";
 	rc = hd_outbox_queue(c, &o, now, &oid, msgid, err);
 	s = rc ? NULL : hd_db_stmt(c, "INSERT INTO autoreply_log (addr, at) VALUES (?1, ?2)", err);
@@ -183,6 +200,8 @@ static int reply_threading(struct hd_conn *c, int64_t tid, struct hd_sbuf *irt,
 	while (!rc && sqlite3_step(s) == SQLITE_ROW) {
 		const char *id = (const char *)sqlite3_column_text(s, 0);
 
+		if (!usable_id(id))
+			continue;
 		if (strcmp((const char *)sqlite3_column_text(s, 1), "customer") == 0) {
 			hd_sbuf_reset(irt);
 			rc = hd_sbuf_adds(irt, id);

@@ -195,7 +195,8 @@ static const char *const migrations[] = {
 	"  size INTEGER NOT NULL,"
 	"  reason TEXT NOT NULL,"
 	"  source TEXT NOT NULL,"
-	"  created_at INTEGER NOT NULL);"
+	"  created_at INTEGER NOT NULL,"
+	"  UNIQUE (raw_sha256, source));"
 	/* where each IMAP folder was read up to */
 	"CREATE TABLE mailbox_state ("
 	"  name TEXT PRIMARY KEY,"

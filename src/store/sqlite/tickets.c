@@ -198,7 +198,7 @@ int hd_ticket_insert(struct hd_conn *c, const struct hd_actor *who, const struct
 	memset(&m, 0, sizeof(m));
 	m.author = in->created_by;
 	m.author_id = in->created_by == HD_AUTHOR_AGENT ? who->id : customer;
-	m.visibility = HD_VIS_PUBLIC;
+	m.visibility = in->internal ? HD_VIS_INTERNAL : HD_VIS_PUBLIC;
 	m.text = in->text;
 	m.display_text = in->display_text;
 	m.html = in->html;

@@ -96,7 +96,7 @@ static void subject_tags(void **state)
 {
 	assert_int_equal(hd_mail_subject_ticket("Re: [#123] Printer on fire"), 123);
 	assert_int_equal(hd_mail_subject_ticket("[Acme Support #77] Re: hello"), 77);
-	assert_int_equal(hd_mail_subject_ticket("Fwd: [#1] old [#2] newer"), 2);
+	assert_int_equal(hd_mail_subject_ticket("Re: [#9] Re: [#4] follow-up of 4"), 9);
 	assert_int_equal(hd_mail_subject_ticket("#123 without brackets"), 0);
 	assert_int_equal(hd_mail_subject_ticket("[#] empty"), 0);
 	assert_int_equal(hd_mail_subject_ticket("[#12a] letters"), 0);
