@@ -47,10 +47,13 @@ static void content_hash(const struct hd_mail *m, char hex[65])
 /* The desk's own address or one of its plus-addresses. */
 static int is_desk(const char *addr, const char *desk)
 {
-	return !strcmp(addr, desk) || hd_mail_plus_ticket(addr, desk) ||
-	       (strchr(addr, '+') && strchr(desk, '@') &&
-		!strncmp(addr, desk, (size_t)(strchr(desk, '@') - desk)) &&
-		!strcmp(strchr(addr, '@'), strchr(desk, '@')));
+	const char *dat = strchr(desk, '@'), *aat = strchr(addr, '@');
+	size_t local = dat ? (size_t)(dat - desk) : 0;
+
+	if (!strcmp(addr, desk))
+		return 1;
+	return dat && aat && !strncmp(addr, desk, local) && addr[local] == '+' &&
+	       !strcmp(aat, dat);
 }
 
 /* The subject cut to HD_MAIL_SUBJECT_MAX bytes at a character boundary,
