@@ -23,7 +23,7 @@ struct hd_outbox_worker {
 	pthread_t thread;
 	pthread_mutex_t mu;
 	pthread_cond_t wake;
-	int stop, kicked;
+	int stop;
 };
 
 int64_t hd_outbox_backoff_ms(int attempts, int64_t base_ms)
@@ -35,9 +35,9 @@ int64_t hd_outbox_backoff_ms(int attempts, int64_t base_ms)
 	return d < 3600 * 1000 ? d : 3600 * 1000;
 }
 
-/* Compose and send one item; record the outcome. */
-static void deliver(struct hd_outbox_worker *w, const struct hd_outbox_item *it,
-		    struct hd_arena *a)
+/* Compose and send one item over `smtp`; record the outcome. */
+static void deliver(struct hd_outbox_worker *w, struct hd_smtp_session *smtp,
+		    const struct hd_outbox_item *it, struct hd_arena *a)
 {
 	struct hd_mail_out m;
 	struct hd_err err = { 0 };
@@ -65,8 +65,8 @@ static void deliver(struct hd_outbox_worker *w, const struct hd_outbox_item *it,
 		snprintf(reason, sizeof(reason), "cannot compose the message: %s", err.msg);
 		out = HD_SMTP_PERMANENT;
 	} else {
-		out = hd_smtp_send(&w->smtp, w->cfg->mail_from, it->to_addr, msg, len, reason,
-				   sizeof(reason));
+		out = hd_smtp_session_send(smtp, w->cfg->mail_from, it->to_addr, msg, len, reason,
+					   sizeof(reason));
 	}
 	if (out == HD_SMTP_SENT) {
 		result = HD_OUTBOX_SENT;
@@ -96,16 +96,14 @@ static void deliver(struct hd_outbox_worker *w, const struct hd_outbox_item *it,
 			(long long)it->id, err.msg);
 }
 
-/* Wait until `until` (ms since the epoch), a kick, or stop. */
+/* Wait until `until` (ms since the epoch) or stop. */
 static void nap(struct hd_outbox_worker *w, int64_t until)
 {
 	struct timespec ts = { until / 1000, (long)(until % 1000) * 1000000 };
 
 	pthread_mutex_lock(&w->mu);
-	while (!w->stop && !w->kicked &&
-	       pthread_cond_timedwait(&w->wake, &w->mu, &ts) == 0)
+	while (!w->stop && pthread_cond_timedwait(&w->wake, &w->mu, &ts) == 0)
 		;
-	w->kicked = 0;
 	pthread_mutex_unlock(&w->mu);
 }
 
@@ -133,8 +131,18 @@ static void *run(void *arg)
 		hd_arena_init(&a, 64 << 20);
 		if (hd_store_outbox_due(w->st, now, BATCH, &items, &n, &next, &a, &err))
 			fprintf(stderr, "heed: outbox: %s\n", err.msg);
-		for (size_t i = 0; i < n && !stopping(w); i++)
-			deliver(w, &items[i], &a);
+		if (n) {
+			/* one connection for everything due now */
+			struct hd_smtp_session *smtp = NULL;
+
+			if (hd_smtp_session_open(&w->smtp, &smtp, &err) == 0) {
+				for (size_t i = 0; i < n && !stopping(w); i++)
+					deliver(w, smtp, &items[i], &a);
+				hd_smtp_session_close(smtp);
+			} else {
+				fprintf(stderr, "heed: outbox: %s\n", err.msg);
+			}
+		}
 		hd_arena_release(&a);
 		if (n == BATCH)
 			continue;
@@ -178,16 +186,6 @@ int hd_outbox_worker_start(struct hd_outbox_worker **out, struct hd_store *st,
 	}
 	*out = w;
 	return 0;
-}
-
-void hd_outbox_worker_kick(struct hd_outbox_worker *w)
-{
-	if (!w)
-		return;
-	pthread_mutex_lock(&w->mu);
-	w->kicked = 1;
-	pthread_cond_signal(&w->wake);
-	pthread_mutex_unlock(&w->mu);
 }
 
 void hd_outbox_worker_stop(struct hd_outbox_worker *w)

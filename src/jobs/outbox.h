@@ -9,8 +9,8 @@
  * Delivery is at least once: a crash between the server's "250" and the
  * store's "sent" sends the mail again, with the same Message-ID.
  *
- * Mail queued by another process (heed mailgate) is found by polling every
- * half second; hd_outbox_worker_kick wakes the worker at once.
+ * Mail is found by polling every half second (it may be queued by another
+ * process: heed mailgate); everything due is sent over one SMTP connection.
  */
 #ifndef HD_JOBS_OUTBOX_H
 #define HD_JOBS_OUTBOX_H
@@ -25,9 +25,6 @@ struct hd_outbox_worker;
  * stays queued) and `*out` is NULL. `cfg` must outlive the worker. */
 int hd_outbox_worker_start(struct hd_outbox_worker **out, struct hd_store *st,
 			   const struct hd_config *cfg, struct hd_err *err);
-
-/** Look for due mail now. NULL is fine. */
-void hd_outbox_worker_kick(struct hd_outbox_worker *w);
 
 /** Finish the current message, stop and free. NULL is fine. */
 void hd_outbox_worker_stop(struct hd_outbox_worker *w);
