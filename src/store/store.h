@@ -472,4 +472,21 @@ struct hd_seed_opts {
  * transactions, reporting progress. */
 int hd_store_seed(struct hd_store *st, const struct hd_seed_opts *o, struct hd_err *err);
 
+/* ---- timers (store/sqlite/timers.c) ------------------------------------ */
+
+/** Fire up to `max` timers due at `now`, oldest first, each in the write
+ * that deletes it (exactly once); `*fired` receives how many. */
+int hd_store_timers_fire(struct hd_store *st, int64_t now, int max, int *fired,
+			 struct hd_err *err);
+
+/** The earliest due time of any timer into `*due` (0: none). */
+int hd_store_timers_next(struct hd_store *st, int64_t *due, struct hd_err *err);
+
+/** `fn(ctx, due)` is called (from any thread, possibly inside a write that
+ * may still roll back) whenever a timer is set to fire at `due`. */
+void hd_store_timers_on_set(struct hd_store *st, void (*fn)(void *ctx, int64_t due), void *ctx);
+
+/** Call the function registered with hd_store_timers_on_set. */
+void hd_store_timers_kick(struct hd_store *st, int64_t due_at);
+
 #endif

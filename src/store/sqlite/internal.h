@@ -70,6 +70,8 @@ struct hd_store {
 	char *desk_name;                         /* names the desk in automatic mail */
 	int autoreply_max;                       /* see hd_store_opts */
 	int64_t autoreply_window_ms;
+	void (*timer_wake)(void *ctx, int64_t due); /* see hd_store_timers_on_set */
+	void *timer_wake_ctx;
 };
 
 /* ---- db.c ---- */
@@ -231,6 +233,41 @@ int hd_outmail_ack(struct hd_conn *c, const struct hd_ticket_new *in, int64_t ti
 int hd_outmail_reply(struct hd_conn *c, const struct hd_actor *who, int64_t tid,
 		     int64_t customer_id, const char *ticket_subject, const struct hd_message_new *m,
 		     int64_t mid, int64_t now, struct hd_err *err);
+
+/** Inside a write: mail agent `agent_id` (kind "notify", automatic) about
+ * ticket `tid`. Nothing when the agent is inactive or 0. */
+int hd_outmail_notify(struct hd_conn *c, int64_t tid, int64_t agent_id, const char *subject,
+		      const char *text, int64_t now, struct hd_err *err);
+
+/** Who to tell about trouble on ticket `tid`: its team's lead, else its
+ * assignee, else 0. */
+int hd_ticket_lead(struct hd_conn *c, int64_t tid, int64_t *agent_id, struct hd_err *err);
+
+/** Inside a write: mail ticket `tid`'s customer an automatic notice (`kind`
+ * e.g. "solved", "promise"), threaded to the ticket like a reply. When they
+ * have no usable address nothing is queued and `*queued` is 0. */
+int hd_outmail_notice(struct hd_conn *c, int64_t tid, const char *kind, const char *subject,
+		      const char *text, int64_t now, int *queued, struct hd_err *err);
+
+/* ---- timers.c ---- */
+
+/** Inside a write: timer (`kind`, `ref_id`) of ticket `ticket_id` fires at
+ * `due_at`, replacing an earlier setting; `due_at` 0 removes it. */
+int hd_timer_set(struct hd_conn *c, const char *kind, int64_t ticket_id, int64_t ref_id,
+		 int64_t due_at, struct hd_err *err);
+
+/** A timer's action, run inside the write that deletes the timer. */
+typedef int (*hd_timer_fn)(struct hd_conn *c, int64_t ticket_id, int64_t ref_id, int64_t due_at,
+			   int64_t now, struct hd_err *err);
+
+/* ---- timer handlers (see timers.c for the kinds) ---- */
+
+int hd_sla_fire_warn(struct hd_conn *c, int64_t tid, int64_t clock_id, int64_t due, int64_t now,
+		     struct hd_err *err);
+int hd_sla_fire_breach(struct hd_conn *c, int64_t tid, int64_t clock_id, int64_t due,
+		       int64_t now, struct hd_err *err);
+int hd_ticket_fire_autoclose(struct hd_conn *c, int64_t tid, int64_t ref, int64_t due,
+			     int64_t now, struct hd_err *err);
 
 /* ---- tickets.c (shared with mail.c) ---- */
 

@@ -267,3 +267,98 @@ out:
 	hd_sbuf_release(&refs);
 	return rc;
 }
+
+int hd_outmail_notice(struct hd_conn *c, int64_t tid, const char *kind, const char *subject,
+		      const char *text, int64_t now, int *queued, struct hd_err *err)
+{
+	struct hd_actor sys = { HD_AUTHOR_SYSTEM, 0, HD_ROLE_AGENT };
+	struct hd_sbuf irt, refs;
+	struct hd_outbox_new o;
+	sqlite3_stmt *s;
+	char to[320], msgid[HD_MSGID_MAX];
+	int64_t oid = 0, customer = 0;
+	int rc, bounced;
+
+	*queued = 0;
+	s = hd_db_stmt(c, "SELECT customer_id FROM tickets WHERE id = ?1", err);
+	if (!s)
+		return HD_EIO;
+	sqlite3_bind_int64(s, 1, tid);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		customer = sqlite3_column_int64(s, 0);
+	hd_db_done(s);
+	rc = mail_address(c, NULL, customer, to, sizeof(to), &bounced, err);
+	if (rc || !to[0] || bounced)
+		return rc;
+	hd_sbuf_init(&irt, 1024);
+	hd_sbuf_init(&refs, 8192);
+	rc = reply_threading(c, tid, &irt, &refs, err);
+	if (rc)
+		goto out;
+	memset(&o, 0, sizeof(o));
+	o.ticket_id = tid;
+	o.kind = kind;
+	o.to_addr = to;
+	o.subject = subject;
+	o.body_text = text;
+	o.in_reply_to = irt.len ? irt.buf : NULL;
+	o.refs = refs.len ? refs.buf : NULL;
+	o.auto_submitted = "auto-generated";
+	rc = hd_outbox_queue(c, &o, now, &oid, msgid, err);
+	rc = rc ? rc
+		: hd_event_json(c, tid, &sys, "notice.queued",
+				json_pack("{s:s,s:I,s:s,s:s}", "kind", kind, "outbox_id",
+					  (json_int_t)oid, "to", to, "mail_id", msgid),
+				now, err);
+	*queued = !rc;
+out:
+	hd_sbuf_release(&irt);
+	hd_sbuf_release(&refs);
+	return rc;
+}
+
+int hd_outmail_notify(struct hd_conn *c, int64_t tid, int64_t agent_id, const char *subject,
+		      const char *text, int64_t now, struct hd_err *err)
+{
+	struct hd_outbox_new o;
+	sqlite3_stmt *s;
+	char to[320] = "", msgid[HD_MSGID_MAX];
+	int64_t oid;
+
+	if (!agent_id)
+		return 0;
+	s = hd_db_stmt(c, "SELECT email FROM agents WHERE id = ?1 AND active = 1", err);
+	if (!s)
+		return HD_EIO;
+	sqlite3_bind_int64(s, 1, agent_id);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		snprintf(to, sizeof(to), "%s", (const char *)sqlite3_column_text(s, 0));
+	hd_db_done(s);
+	if (!to[0])
+		return 0;
+	memset(&o, 0, sizeof(o));
+	o.ticket_id = tid;
+	o.kind = "notify";
+	o.to_addr = to;
+	o.subject = subject;
+	o.body_text = text;
+	o.auto_submitted = "auto-generated";
+	return hd_outbox_queue(c, &o, now, &oid, msgid, err);
+}
+
+int hd_ticket_lead(struct hd_conn *c, int64_t tid, int64_t *agent_id, struct hd_err *err)
+{
+	sqlite3_stmt *s = hd_db_stmt(c,
+				     "SELECT coalesce(tm.lead_id, t.assignee_id, 0) FROM tickets t "
+				     "LEFT JOIN teams tm ON tm.id = t.team_id WHERE t.id = ?1",
+				     err);
+
+	*agent_id = 0;
+	if (!s)
+		return HD_EIO;
+	sqlite3_bind_int64(s, 1, tid);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		*agent_id = sqlite3_column_int64(s, 0);
+	hd_db_done(s);
+	return 0;
+}

@@ -221,6 +221,130 @@ static const char *const migrations[] = {
 	"ALTER TABLE outbox ADD COLUMN in_reply_to TEXT;"
 	"ALTER TABLE outbox ADD COLUMN refs TEXT;"
 	"ALTER TABLE outbox ADD COLUMN auto_submitted TEXT;",
+
+	/* 3: the commitments engine (docs/internals/commitments.md) */
+	/* how a ticket was closed: confirmed (by the customer), unconfirmed
+	 * (auto-close after the grace period) or reason (an agent closed it
+	 * without solving: close_reason spam, duplicate or merged) */
+	"ALTER TABLE tickets ADD COLUMN close_kind TEXT;"
+	"ALTER TABLE tickets ADD COLUMN close_reason TEXT;"
+	"ALTER TABLE tickets ADD COLUMN first_solved_at INTEGER;"
+	/* the oldest public customer message no public agent reply answered yet,
+	 * and the latest public agent reply: what next-response and periodic
+	 * update clocks run from */
+	"ALTER TABLE tickets ADD COLUMN unanswered_since INTEGER;"
+	"ALTER TABLE tickets ADD COLUMN last_public_reply_at INTEGER;"
+	/* the SLA policy in force, the earliest due time of its running clocks
+	 * and their worst state (ok, warning, breached): queues read these */
+	"ALTER TABLE tickets ADD COLUMN sla_policy_id INTEGER;"
+	"ALTER TABLE tickets ADD COLUMN sla_next_due INTEGER;"
+	"ALTER TABLE tickets ADD COLUMN sla_state TEXT;"
+	/* per-ticket measurements in ms, calendar (_cal) and business (_bus)
+	 * time; NULL until known (docs/metrics.md) */
+	"ALTER TABLE tickets ADD COLUMN frt_cal INTEGER;"
+	"ALTER TABLE tickets ADD COLUMN frt_bus INTEGER;"
+	"ALTER TABLE tickets ADD COLUMN first_res_cal INTEGER;"
+	"ALTER TABLE tickets ADD COLUMN first_res_bus INTEGER;"
+	"ALTER TABLE tickets ADD COLUMN full_res_cal INTEGER;"
+	"ALTER TABLE tickets ADD COLUMN full_res_bus INTEGER;"
+	"CREATE INDEX tickets_created ON tickets(created_at);"
+	"CREATE INDEX tickets_sla_due ON tickets(sla_next_due) WHERE sla_next_due IS NOT NULL;"
+	"ALTER TABLE teams ADD COLUMN lead_id INTEGER REFERENCES agents(id);"
+	"CREATE TABLE ticket_tags ("
+	"  ticket_id INTEGER NOT NULL,"
+	"  tag TEXT NOT NULL,"
+	"  PRIMARY KEY (ticket_id, tag)) WITHOUT ROWID;"
+	"CREATE INDEX ticket_tags_tag ON ticket_tags(tag, ticket_id);"
+	/* business-hours calendars and SLA policies: definitions as JSON text,
+	 * validated by the domain before they are stored */
+	"CREATE TABLE calendars ("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL UNIQUE COLLATE NOCASE,"
+	"  definition TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL,"
+	"  updated_at INTEGER NOT NULL);"
+	"CREATE TABLE sla_policies ("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL UNIQUE COLLATE NOCASE,"
+	"  position INTEGER NOT NULL,"
+	"  definition TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL,"
+	"  updated_at INTEGER NOT NULL);"
+	/* one row per SLA clock cycle; the running one of a ticket and metric
+	 * has ended_at NULL. Times in ms; elapsed_ms is the time counted before
+	 * running_since (NULL: paused). The dimensions are copied when the
+	 * cycle ends, for attainment by team, agent, channel and priority. */
+	"CREATE TABLE sla_clocks ("
+	"  id INTEGER PRIMARY KEY,"
+	"  ticket_id INTEGER NOT NULL,"
+	"  metric TEXT NOT NULL CHECK (metric IN "
+	"    ('first_response','next_response','periodic_update','resolution')),"
+	"  policy_id INTEGER,"
+	"  target_min INTEGER NOT NULL,"
+	"  business INTEGER NOT NULL,"
+	"  started_at INTEGER NOT NULL,"
+	"  elapsed_ms INTEGER NOT NULL DEFAULT 0,"
+	"  running_since INTEGER,"
+	"  due_at INTEGER,"
+	"  warn_at INTEGER,"
+	"  warned_at INTEGER,"
+	"  breached_at INTEGER,"
+	"  ended_at INTEGER,"
+	"  outcome TEXT CHECK (outcome IN ('met','breached','cancelled')),"
+	"  team_id INTEGER,"
+	"  assignee_id INTEGER,"
+	"  channel TEXT,"
+	"  priority TEXT);"
+	"CREATE UNIQUE INDEX sla_clocks_running ON sla_clocks(ticket_id, metric) "
+	"  WHERE ended_at IS NULL;"
+	"CREATE INDEX sla_clocks_ended ON sla_clocks(ended_at) WHERE ended_at IS NOT NULL;"
+	/* every public agent reply that answered customer words: the samples of
+	 * first and next response time */
+	"CREATE TABLE responses ("
+	"  id INTEGER PRIMARY KEY,"
+	"  ticket_id INTEGER NOT NULL,"
+	"  at INTEGER NOT NULL,"
+	"  kind TEXT NOT NULL CHECK (kind IN ('first','next')),"
+	"  waited_cal INTEGER NOT NULL,"
+	"  waited_bus INTEGER NOT NULL,"
+	"  agent_id INTEGER,"
+	"  team_id INTEGER,"
+	"  channel TEXT NOT NULL,"
+	"  priority TEXT NOT NULL);"
+	"CREATE INDEX responses_at ON responses(at);"
+	/* promises made to customers (G3) */
+	"CREATE TABLE promises ("
+	"  id INTEGER PRIMARY KEY,"
+	"  ticket_id INTEGER NOT NULL,"
+	"  kind TEXT NOT NULL CHECK (kind IN ('callback','update','fix','other')),"
+	"  channel TEXT,"
+	"  description TEXT NOT NULL DEFAULT '',"
+	"  due_at INTEGER NOT NULL,"
+	"  remind_at INTEGER,"
+	"  owner_agent_id INTEGER REFERENCES agents(id),"
+	"  owner_team_id INTEGER REFERENCES teams(id),"
+	"  requested_by TEXT NOT NULL CHECK (requested_by IN ('agent','customer')),"
+	"  created_by INTEGER,"
+	"  status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open','kept','broken')),"
+	"  note TEXT,"
+	"  created_at INTEGER NOT NULL,"
+	"  resolved_at INTEGER,"
+	"  reminded_at INTEGER,"
+	"  overdue_at INTEGER);"
+	"CREATE INDEX promises_ticket ON promises(ticket_id, id);"
+	"CREATE INDEX promises_resolved ON promises(resolved_at) WHERE resolved_at IS NOT NULL;"
+	"CREATE INDEX promises_open ON promises(status, due_at);"
+	/* durable timers: every due time heed must act on. A timer is deleted
+	 * in the transaction that acts on it, so it fires exactly once. */
+	"CREATE TABLE timers ("
+	"  id INTEGER PRIMARY KEY,"
+	"  due_at INTEGER NOT NULL,"
+	"  kind TEXT NOT NULL,"
+	"  ticket_id INTEGER NOT NULL,"
+	"  ref_id INTEGER NOT NULL,"
+	"  UNIQUE (kind, ref_id));"
+	"CREATE INDEX timers_due ON timers(due_at);"
+	"CREATE INDEX timers_ticket ON timers(ticket_id);",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
