@@ -14,7 +14,7 @@ DATA        ?= heed-data
 LISTEN      ?= 127.0.0.1:8080
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps build asan fuzz-build run test fuzz bench bench-mail clean node_modules
+.PHONY: all deps build asan fuzz-build run test fuzz bench bench-mail bench-timers clean node_modules
 
 all: build
 
@@ -33,7 +33,7 @@ build: deps $(BUILD)/build.ninja
 
 $(ASAN_BUILD)/build.ninja:
 	meson setup $(ASAN_BUILD) --buildtype=debug -Db_sanitize=address,undefined \
-		-Db_lundef=false -Dc_args=-fno-sanitize-recover=all -Dtests=true
+		-Db_lundef=false -Dc_args=-fno-sanitize-recover=all -Dtests=true -Dtest_clock=true
 
 asan: deps $(ASAN_BUILD)/build.ninja
 	@ninja -C $(ASAN_BUILD)
@@ -59,6 +59,12 @@ bench: build
 
 bench-mail: build node_modules
 	@node bench/mail.mjs $(BUILD)/heed
+
+# 1M open tickets with an SLA timer each; fire 20,000 due ones (bench/README.md)
+bench-timers: build
+	@rm -rf bench/data-timers && $(BUILD)/heed init --data bench/data-timers >/dev/null && \
+		$(BUILD)/heed-bench-timers bench/data-timers $(or $(TICKETS),1000000) 20000; \
+		rc=$$?; rm -rf bench/data-timers; exit $$rc
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

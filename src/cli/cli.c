@@ -86,7 +86,10 @@ int hd_cli_open(const char *data, const struct hd_config *cfg, int create, struc
 						       : strchr(cfg->mail_from, '@') + 1,
 				   cfg->desk_name,
 				   (int)cfg->autoreply_max,
-				   cfg->autoreply_window_minutes * 60000 };
+				   cfg->autoreply_window_minutes * 60000,
+				   cfg->first_response_minutes,
+				   cfg->autoclose_days * 86400000,
+				   cfg->public_url };
 	struct hd_err err = { 0 };
 	char path[4096];
 	struct stat sb;

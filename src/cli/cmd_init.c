@@ -105,7 +105,6 @@ static int demo(struct hd_store *st, int64_t admin, FILE *creds, struct hd_err *
 		t.channel = HD_CHANNEL_EMAIL;
 		t.team_name = tickets[i].team;
 		t.text = tickets[i].text;
-		t.first_response_due = hd_now_ms() + 8 * 3600 * 1000;
 		t.desk_name = "heed demo";
 		rc = hd_store_ticket_create(st, &who, &t, NULL, &id, err);
 		if (!rc && i == 1) {

@@ -126,7 +126,6 @@ int hd_cmd_mailgate(int argc, char **argv)
 	io.team_name = g.team;
 	io.internal = g.note;
 	io.max_bytes = (size_t)cfg.max_email_bytes;
-	io.first_response_minutes = cfg.first_response_minutes;
 	io.source = "mailgate";
 	rc = hd_mail_ingest(st, &io, raw.buf ? raw.buf : "", raw.len, &res, &qid, &err);
 	if (rc == HD_EINVAL) {

@@ -133,10 +133,13 @@ out:
 /* ---- seed ---------------------------------------------------------------- */
 
 static const char seed_usage[] =
-	"usage: heed seed [--data DIR] [--tickets N] [--messages M] [--teams T]\n"
+	"usage: heed seed [--data DIR] [--tickets N] [--messages M] [--teams T] [--days D]\n"
 	"\n"
 	"Add N synthetic tickets (default 1000000) with M messages each (default 5),\n"
 	"spread over T teams (default 10) and N/4 customers, for benchmarks.\n"
+	"With --days, the tickets are spread over the last D days and each is given\n"
+	"a worked history (replies, solves, reopens, closes, SLA clocks, promises,\n"
+	"5 agents per team) for the metrics; without, they are one second apart.\n"
 	"Shows progress on a terminal.\n";
 
 struct seed_cli {
@@ -144,6 +147,7 @@ struct seed_cli {
 	int messages, teams;
 	int64_t t0;
 	int tty;
+	int days;
 };
 
 static int seed_extra(int c, const char *arg, void *ctx)
@@ -160,6 +164,8 @@ static int seed_extra(int c, const char *arg, void *ctx)
 		s->messages = (int)v;
 	else if (c == 'T' && v >= 1 && v <= 100000)
 		s->teams = (int)v;
+	else if (c == 'D' && v >= 1 && v <= 3650)
+		s->days = (int)v;
 	else
 		return -1;
 	return 0;
@@ -190,9 +196,10 @@ int hd_cmd_seed(int argc, char **argv)
 					      { "tickets", required_argument, NULL, 't' },
 					      { "messages", required_argument, NULL, 'm' },
 					      { "teams", required_argument, NULL, 'T' },
+					      { "days", required_argument, NULL, 'D' },
 					      { "help", no_argument, NULL, 'h' },
 					      { NULL, 0, NULL, 0 } };
-	struct seed_cli s = { 1000000, 5, 10, 0, 0 };
+	struct seed_cli s = { 1000000, 5, 10, 0, 0, 0 };
 	struct hd_seed_opts so;
 	const char *data = NULL;
 	struct hd_config cfg;
@@ -210,6 +217,7 @@ int hd_cmd_seed(int argc, char **argv)
 	so.tickets = s.tickets;
 	so.messages_per_ticket = s.messages;
 	so.teams = s.teams;
+	so.days = s.days;
 	so.progress = seed_progress;
 	so.progress_ctx = &s;
 	rc = hd_store_seed(st, &so, &err);

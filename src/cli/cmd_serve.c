@@ -15,6 +15,7 @@
 #include "http/http.h"
 #include "jobs/fetch.h"
 #include "jobs/outbox.h"
+#include "jobs/timers.h"
 #include "util/timeutil.h"
 #include "util/banned.h"
 
@@ -51,6 +52,7 @@ int hd_cmd_serve(int argc, char **argv)
 	struct hd_server *srv = NULL;
 	struct hd_outbox_worker *outbox = NULL;
 	struct hd_fetchers *fetchers = NULL;
+	struct hd_timer_worker *timers = NULL;
 	struct hd_app app;
 	sigset_t set;
 	unsigned port = 0;
@@ -106,8 +108,10 @@ int hd_cmd_serve(int argc, char **argv)
 		return EX_UNAVAILABLE;
 	}
 	if (hd_outbox_worker_start(&outbox, st, &cfg, &err) ||
+	    hd_timer_worker_start(&timers, st, 0, &err) ||
 	    hd_fetchers_start(&fetchers, st, &cfg, &err)) {
 		hd_cli_error("serve", &err);
+		hd_timer_worker_stop(timers);
 		hd_outbox_worker_stop(outbox);
 		hd_server_stop(srv);
 		hd_store_close(st);
@@ -123,6 +127,7 @@ int hd_cmd_serve(int argc, char **argv)
 	hd_fetchers_stop(fetchers);
 	hd_outbox_worker_stop(outbox);
 	hd_server_stop(srv);
+	hd_timer_worker_stop(timers);
 	hd_store_close(st);
 	return 0;
 }

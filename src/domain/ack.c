@@ -71,10 +71,14 @@ int hd_ack_compose(const struct hd_ack_input *in, struct hd_sbuf *subject, struc
 		: hd_sbuf_addf(body,
 			       "thank you for contacting %s. We have received your request and "
 			       "opened ticket #%lld for it.\n\n"
-			       "A member of our team will answer you by %s at the latest.\n\n"
+			       "%s%s%s"
 			       "If you write to us about this request, please keep \"[#%lld]\" in "
 			       "the subject so that it reaches the same ticket.\n",
-			       in->desk_name, (long long)in->ticket, due, (long long)in->ticket);
+			       in->desk_name, (long long)in->ticket,
+			       in->first_response_due ? "A member of our team will answer you by " : "",
+			       in->first_response_due ? due : "",
+			       in->first_response_due ? " at the latest.\n\n" : "",
+			       (long long)in->ticket);
 	if (!rc && in->message && in->message[0]) {
 		rc = hd_sbuf_adds(body, "\nYour request:\n\n");
 		rc = rc ? rc : quote(body, in->message);

@@ -20,7 +20,7 @@ struct hd_ack_input {
 	const char *subject;      /* the ticket's subject */
 	const char *customer_name;/* may be NULL or "" */
 	const char *message;      /* the customer's words, plain text; may be NULL */
-	int64_t first_response_due; /* ms since the epoch, UTC */
+	int64_t first_response_due; /* ms since the epoch, UTC; 0: no target, not mentioned */
 	const char *desk_name;    /* e.g. "Acme Support" */
 };
 

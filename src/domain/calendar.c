@@ -303,16 +303,14 @@ int hd_cal_next_open(const struct hd_calendar *cal, int64_t t_ms, int64_t *out)
 	return rc;
 }
 
-int hd_cal_add_minutes(const struct hd_calendar *cal, int64_t start_ms, int64_t minutes,
-		       int64_t *out)
+int hd_cal_add_ms(const struct hd_calendar *cal, int64_t start_ms, int64_t ms, int64_t *out)
 {
-	int64_t left, t = start_ms;
+	int64_t left = ms, t = start_ms;
 
-	if (!in_range(start_ms) || minutes < 0 || minutes > HD_CAL_MAX_ABS_MS / MIN_MS)
+	if (!in_range(start_ms) || ms < 0 || ms > HD_CAL_MAX_ABS_MS)
 		return HD_EINVAL;
-	if (minutes == 0)
+	if (ms == 0)
 		return hd_cal_next_open(cal, start_ms, out);
-	left = minutes * MIN_MS;
 	for (;;) {
 		int64_t a, b;
 
@@ -327,6 +325,14 @@ int hd_cal_add_minutes(const struct hd_calendar *cal, int64_t start_ms, int64_t 
 		left -= b - a;
 		t = b;
 	}
+}
+
+int hd_cal_add_minutes(const struct hd_calendar *cal, int64_t start_ms, int64_t minutes,
+		       int64_t *out)
+{
+	if (minutes < 0 || minutes > HD_CAL_MAX_ABS_MS / MIN_MS)
+		return HD_EINVAL;
+	return hd_cal_add_ms(cal, start_ms, minutes * MIN_MS, out);
 }
 
 int hd_cal_minutes_between(const struct hd_calendar *cal, int64_t a_ms, int64_t b_ms,

@@ -126,6 +126,9 @@ int hd_cal_next_open(const struct hd_calendar *cal, int64_t t_ms, int64_t *out);
 int hd_cal_add_minutes(const struct hd_calendar *cal, int64_t start_ms, int64_t minutes,
 		       int64_t *out);
 
+/** As hd_cal_add_minutes for `ms` milliseconds of open time. */
+int hd_cal_add_ms(const struct hd_calendar *cal, int64_t start_ms, int64_t ms, int64_t *out);
+
 /** The open time in ms within [a_ms, b_ms) into `*out_ms` (0 for a never-open
  * calendar). HD_EINVAL when a > b or either is out of range. */
 int hd_cal_minutes_between(const struct hd_calendar *cal, int64_t a_ms, int64_t b_ms,

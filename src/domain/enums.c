@@ -17,6 +17,8 @@ static const char *const author_names[] = { "customer", "agent", "system" };
 static const char *const visibility_names[] = { "public", "internal" };
 static const char *const idkind_names[] = { "email", "phone", "handle" };
 static const char *const role_names[] = { "agent", "admin" };
+static const char *const close_kind_names[] = { "none", "confirmed", "unconfirmed", "reason" };
+static const char *const close_reason_names[] = { "none", "spam", "duplicate", "merged" };
 
 static int lookup(const char *const *names, int n, const char *s)
 {
@@ -42,6 +44,9 @@ _Static_assert(sizeof(author_names) / sizeof(*author_names) == HD_AUTHOR__COUNT,
 _Static_assert(sizeof(visibility_names) / sizeof(*visibility_names) == HD_VIS__COUNT, "vis");
 _Static_assert(sizeof(idkind_names) / sizeof(*idkind_names) == HD_IDKIND__COUNT, "idkind");
 _Static_assert(sizeof(role_names) / sizeof(*role_names) == HD_ROLE__COUNT, "role");
+_Static_assert(sizeof(close_kind_names) / sizeof(*close_kind_names) == HD_CLOSE__COUNT, "close");
+_Static_assert(sizeof(close_reason_names) / sizeof(*close_reason_names) == HD_REASON__COUNT,
+	       "reason");
 
 NAMES(status, status_names, HD_STATUS__COUNT)
 NAMES(priority, priority_names, HD_PRIORITY__COUNT)
@@ -50,3 +55,5 @@ NAMES(author, author_names, HD_AUTHOR__COUNT)
 NAMES(visibility, visibility_names, HD_VIS__COUNT)
 NAMES(idkind, idkind_names, HD_IDKIND__COUNT)
 NAMES(role, role_names, HD_ROLE__COUNT)
+NAMES(close_kind, close_kind_names, HD_CLOSE__COUNT)
+NAMES(close_reason, close_reason_names, HD_REASON__COUNT)

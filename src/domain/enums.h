@@ -65,6 +65,24 @@ enum hd_role {
 	HD_ROLE__COUNT
 };
 
+/* How a ticket was closed. */
+enum hd_close_kind {
+	HD_CLOSE_NONE,        /* not closed */
+	HD_CLOSE_CONFIRMED,   /* the customer said it is solved */
+	HD_CLOSE_UNCONFIRMED, /* no answer within the grace period after solving */
+	HD_CLOSE_REASON,      /* an agent closed it without solving, with a reason */
+	HD_CLOSE__COUNT
+};
+
+/* Why an agent closed a ticket without solving it. */
+enum hd_close_reason {
+	HD_REASON_NONE,
+	HD_REASON_SPAM,
+	HD_REASON_DUPLICATE,
+	HD_REASON_MERGED,
+	HD_REASON__COUNT
+};
+
 int hd_status_parse(const char *s);
 const char *hd_status_name(int v);
 int hd_priority_parse(const char *s);
@@ -79,5 +97,9 @@ int hd_idkind_parse(const char *s);
 const char *hd_idkind_name(int v);
 int hd_role_parse(const char *s);
 const char *hd_role_name(int v);
+int hd_close_kind_parse(const char *s);
+const char *hd_close_kind_name(int v);
+int hd_close_reason_parse(const char *s);
+const char *hd_close_reason_name(int v);
 
 #endif

@@ -153,6 +153,7 @@ struct hd_sla_facts {
 	int64_t first_response_at;    /* 0: no public agent reply yet */
 	int64_t unanswered_since;     /* 0: no customer message waits for an answer */
 	int64_t last_public_reply_at; /* 0: none */
+	int64_t solved_at;            /* 0: not solved (a ticket closed from solved keeps it) */
 };
 
 /** The result of hd_sla_plan for one metric: `ended` is a cycle that ended

@@ -73,22 +73,35 @@ static int member_ids(struct hd_req *r, json_t *root, int64_t **ids, size_t *n, 
 	return 0;
 }
 
+/* lead_id: absent (`*set` 0), null (none) or an agent id. */
+static int lead_id(json_t *root, int *set, int64_t *id, struct hd_err *err)
+{
+	json_t *v = json_object_get(root, "lead_id");
+
+	*set = v != NULL;
+	*id = json_is_integer(v) ? json_integer_value(v) : 0;
+	if (v && !json_is_null(v) && *id <= 0)
+		return hd_err_set(err, HD_EINVAL, "lead_id", "lead_id must be an agent id or null");
+	return 0;
+}
+
 void hd_h_team_create(struct hd_req *r, struct hd_res *res)
 {
-	static const char *const fields[] = { "name", "member_ids", NULL };
+	static const char *const fields[] = { "name", "member_ids", "lead_id", NULL };
 	struct hd_err err = { 0 };
 	const char *name;
 	json_t *root;
-	int64_t id, *ids;
+	int64_t id, *ids, lead;
 	size_t n;
-	int set;
+	int set, set_lead;
 
 	if (!hd_req_require_admin(r, res) || hd_req_body(r, res, &root))
 		return;
 	if (hd_in_only(root, fields, "a team", &err) ||
 	    hd_in_str(root, "name", 1, 1, HD_NAME_MAX, 0, &name, &err) ||
-	    member_ids(r, root, &ids, &n, &set, &err) ||
-	    hd_store_team_create(r->app->store, name, set ? ids : NULL, n, &r->idem, &id, &err))
+	    member_ids(r, root, &ids, &n, &set, &err) || lead_id(root, &set_lead, &lead, &err) ||
+	    hd_store_team_create_led(r->app->store, name, set ? ids : NULL, n, lead, &r->idem, &id,
+				     &err))
 		hd_res_err(res, &err);
 	else
 		answer_team(r, res, id, 201);
@@ -102,20 +115,21 @@ void hd_h_team_get(struct hd_req *r, struct hd_res *res)
 
 void hd_h_team_update(struct hd_req *r, struct hd_res *res)
 {
-	static const char *const fields[] = { "name", "member_ids", NULL };
+	static const char *const fields[] = { "name", "member_ids", "lead_id", NULL };
 	struct hd_err err = { 0 };
 	const char *name;
 	json_t *root;
-	int64_t *ids;
+	int64_t *ids, lead;
 	size_t n;
-	int set;
+	int set, set_lead;
 
 	if (!hd_req_require_admin(r, res) || hd_req_body(r, res, &root))
 		return;
 	if (hd_in_only(root, fields, "a team change", &err) ||
 	    hd_in_str(root, "name", 0, 1, HD_NAME_MAX, 0, &name, &err) ||
-	    member_ids(r, root, &ids, &n, &set, &err) ||
-	    hd_store_team_update(r->app->store, r->ids[0], name, set ? ids : NULL, n, &err))
+	    member_ids(r, root, &ids, &n, &set, &err) || lead_id(root, &set_lead, &lead, &err) ||
+	    hd_store_team_update_led(r->app->store, r->ids[0], name, set ? ids : NULL, n, set_lead,
+				     lead, &err))
 		hd_res_err(res, &err);
 	else
 		answer_team(r, res, r->ids[0], 200);

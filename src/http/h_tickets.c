@@ -52,10 +52,18 @@ static void answer_ticket(struct hd_req *r, struct hd_res *res, int64_t id, unsi
 	struct hd_err err = { 0 };
 	char loc[64];
 
-	if (hd_store_ticket_get(r->app->store, id, &t, &r->arena, &err)) {
+	static const struct hd_sla_view none[1];
+	struct hd_sla_view *clocks;
+	size_t nclocks;
+
+	if (hd_store_ticket_get(r->app->store, id, &t, &r->arena, &err) ||
+	    hd_store_sla_clocks(r->app->store, id, &clocks, &nclocks, &r->arena, &err)) {
 		hd_res_err(res, &err);
 		return;
 	}
+	t.clocks = nclocks ? clocks : none;
+	t.nclocks = nclocks;
+	t.clocks_at = hd_now_ms();
 	if (status == 201) {
 		snprintf(loc, sizeof(loc), "/api/v1/tickets/%lld", (long long)id);
 		HD_RES_CREATED(r, res, hd_out_ticket, &t, loc);
@@ -87,7 +95,6 @@ void hd_h_ticket_create(struct hd_req *r, struct hd_res *res)
 	in.attachments = atts;
 	in.nattachments = nups;
 	in.desk_name = cfg->desk_name;
-	in.first_response_due = hd_now_ms() + cfg->first_response_minutes * 60000;
 	if (hd_store_ticket_create(r->app->store, &r->who, &in, &r->idem, &id, &err)) {
 		hd_res_err(res, &err);
 		goto out;
@@ -133,7 +140,7 @@ void hd_h_ticket_update(struct hd_req *r, struct hd_res *res)
 
 	if (hd_req_body(r, res, &root))
 		return;
-	if (hd_in_ticket_patch(root, &p, &team_name, &err))
+	if (hd_in_ticket_patch(root, &p, &team_name, &r->arena, &err))
 		goto fail;
 	if (team_name && hd_store_team_find(r->app->store, team_name, &p.team_id, &err)) {
 		err.code = HD_EINVAL;

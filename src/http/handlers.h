@@ -43,10 +43,39 @@ void hd_h_agent_get(struct hd_req *r, struct hd_res *res);
 void hd_h_agent_update(struct hd_req *r, struct hd_res *res);
 void hd_h_token_create(struct hd_req *r, struct hd_res *res);
 
+/* h_policies.c */
+void hd_h_calendar_list(struct hd_req *r, struct hd_res *res);
+void hd_h_calendar_create(struct hd_req *r, struct hd_res *res);
+void hd_h_calendar_get(struct hd_req *r, struct hd_res *res);
+void hd_h_calendar_update(struct hd_req *r, struct hd_res *res);
+void hd_h_calendar_delete(struct hd_req *r, struct hd_res *res);
+void hd_h_calendar_business_time(struct hd_req *r, struct hd_res *res);
+void hd_h_sla_policy_list(struct hd_req *r, struct hd_res *res);
+void hd_h_sla_policy_create(struct hd_req *r, struct hd_res *res);
+void hd_h_sla_policy_get(struct hd_req *r, struct hd_res *res);
+void hd_h_sla_policy_update(struct hd_req *r, struct hd_res *res);
+void hd_h_sla_policy_delete(struct hd_req *r, struct hd_res *res);
+
 /* h_misc.c */
 void hd_h_health(struct hd_req *r, struct hd_res *res);
 void hd_h_search(struct hd_req *r, struct hd_res *res);
 void hd_h_quarantine_list(struct hd_req *r, struct hd_res *res);
+
+/* h_promises.c */
+void hd_h_promise_create(struct hd_req *r, struct hd_res *res);
+void hd_h_ticket_promise_list(struct hd_req *r, struct hd_res *res);
+void hd_h_callback_request(struct hd_req *r, struct hd_res *res);
+void hd_h_promise_list(struct hd_req *r, struct hd_res *res);
+void hd_h_promise_get(struct hd_req *r, struct hd_res *res);
+void hd_h_promise_update(struct hd_req *r, struct hd_res *res);
+
+/* h_resolution.c */
+void hd_h_confirm_page(struct hd_req *r, struct hd_res *res);
+void hd_h_confirm_post(struct hd_req *r, struct hd_res *res);
+void hd_h_ticket_confirm(struct hd_req *r, struct hd_res *res);
+#ifdef HD_TEST_CLOCK
+void hd_h_test_clock(struct hd_req *r, struct hd_res *res);
+#endif
 
 /** The query-string lookup for the input parsers (ctx: struct hd_req *). */
 const char *hd_req_query_fn(void *ctx, const char *key);

@@ -71,6 +71,7 @@ struct hd_req {
 	int answered;    /* a response was queued already */
 	struct hd_actor who;
 	int64_t ids[3];  /* numeric path segments matched by the router */
+	char word[136];  /* a "*" path segment matched by the router (a token) */
 	struct hd_idem idem;
 	char request_hash[72];
 	struct hd_res res; /* the answer of a write run by an executor */
@@ -100,6 +101,9 @@ const char *hd_req_query(struct hd_req *r, const char *key);
 
 /** A request header, or NULL. */
 const char *hd_req_header(struct hd_req *r, const char *name);
+
+/** Answer `status` with an HTML page (`html` is copied). */
+void hd_res_html(struct hd_res *res, unsigned status, const char *html);
 
 /** Parse the body as a JSON object into `*root` (caller decrefs). On
  * failure answers 415 (not JSON) or 400 (malformed, naming line and column;

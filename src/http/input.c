@@ -297,13 +297,49 @@ int hd_in_ticket_new(json_t *root, struct hd_ticket_new *out, struct hd_upload *
 	return rc;
 }
 
-int hd_in_ticket_patch(json_t *root, struct hd_ticket_patch *out, const char **team_name,
-		       struct hd_err *err)
+/* "tags": an array of at most HD_TAGS_MAX distinct lower-case words
+ * ([a-z0-9._:-], 1 to 63 bytes) into an arena array. */
+static int in_tags(json_t *root, int *set, const char *const **out, size_t *n,
+		   struct hd_arena *a, struct hd_err *err)
 {
-	static const char *const fields[] = { "subject", "status",  "priority", "team",
-					      "team_id", "assignee_id", NULL };
+	json_t *arr = json_object_get(root, "tags"), *v;
+	const char **tags;
+	size_t i;
+
+	*set = arr != NULL;
+	*out = NULL;
+	*n = 0;
+	if (!arr)
+		return 0;
+	if (!json_is_array(arr) || json_array_size(arr) > HD_TAGS_MAX)
+		return hd_err_set(err, HD_EINVAL, "tags",
+				  "tags must be an array of at most %d words", HD_TAGS_MAX);
+	tags = hd_arena_alloc(a, (json_array_size(arr) + 1) * sizeof(*tags));
+	if (!tags)
+		return hd_err_set(err, HD_ENOMEM, NULL, "out of memory");
+	json_array_foreach(arr, i, v) {
+		const char *t = json_string_value(v);
+		size_t len = t ? strlen(t) : 0;
+
+		if (!t || len == 0 || len > 63 ||
+		    strspn(t, "abcdefghijklmnopqrstuvwxyz0123456789._:-") != len)
+			return hd_err_set(err, HD_EINVAL, "tags",
+					  "each tag is a lower-case word of letters, digits and "
+					  "._:- (1 to 63 characters)");
+		tags[(*n)++] = t;
+	}
+	*out = tags;
+	return 0;
+}
+
+int hd_in_ticket_patch(json_t *root, struct hd_ticket_patch *out, const char **team_name,
+		       struct hd_arena *a, struct hd_err *err)
+{
+	static const char *const fields[] = { "subject", "status",      "priority",
+					      "team",    "team_id",     "assignee_id",
+					      "tags",    "close_reason", NULL };
 	json_t *team;
-	int v = 0, rc;
+	int v = 0, rc, set_reason = 0;
 
 	memset(out, 0, sizeof(*out));
 	*team_name = NULL;
@@ -323,8 +359,16 @@ int hd_in_ticket_patch(json_t *root, struct hd_ticket_patch *out, const char **t
 	out->priority = (enum hd_priority)v;
 	rc = in_opt_id(root, "team_id", &out->set_team, &out->team_id, err);
 	rc = rc ? rc : in_opt_id(root, "assignee_id", &out->set_assignee, &out->assignee_id, err);
+	rc = rc ? rc : in_tags(root, &out->set_tags, &out->tags, &out->ntags, a, err);
+	rc = rc ? rc
+		: in_enum(root, "close_reason", hd_close_reason_parse, "spam, duplicate, merged",
+			  &set_reason, &v, err);
 	if (rc)
 		return rc;
+	if (set_reason && v == HD_REASON_NONE)
+		return hd_err_set(err, HD_EINVAL, "close_reason",
+				  "close_reason must be one of spam, duplicate, merged");
+	out->close_reason = set_reason ? (enum hd_close_reason)v : HD_REASON_NONE;
 	team = json_object_get(root, "team");
 	if (team) {
 		out->set_team = 1;
@@ -337,10 +381,10 @@ int hd_in_ticket_patch(json_t *root, struct hd_ticket_patch *out, const char **t
 					  "team must be a team id, a team name or null");
 	}
 	if (!out->set_subject && !out->set_status && !out->set_priority && !out->set_team &&
-	    !out->set_assignee)
+	    !out->set_assignee && !out->set_tags && !set_reason)
 		return hd_err_set(err, HD_EINVAL, NULL,
-				  "nothing to change: give subject, status, priority, team or "
-				  "assignee_id");
+				  "nothing to change: give subject, status, priority, team, "
+				  "assignee_id or tags");
 	return 0;
 }
 

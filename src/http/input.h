@@ -20,6 +20,7 @@
 
 #define HD_SUBJECT_MAX 500
 #define HD_NAME_MAX 200
+#define HD_TAGS_MAX 32
 #define HD_TEXT_MAX (4 << 20)
 #define HD_MAX_ATTACHMENTS 50
 
@@ -42,7 +43,7 @@ int hd_in_ticket_new(json_t *root, struct hd_ticket_new *out, struct hd_upload *
 /** PATCH /tickets/{id}. A "team" given by name is left in `*team_name`
  * for the caller to look up. */
 int hd_in_ticket_patch(json_t *root, struct hd_ticket_patch *out, const char **team_name,
-		       struct hd_err *err);
+		       struct hd_arena *a, struct hd_err *err);
 
 /** POST /tickets/{id}/messages. */
 int hd_in_message_new(json_t *root, struct hd_message_new *out, struct hd_upload **uploads,

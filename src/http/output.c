@@ -10,6 +10,25 @@
 #include "util/timeutil.h"
 #include "util/banned.h"
 
+/* A running SLA clock: what it measures, its state now and when it is due. */
+static void out_clock(struct hd_jw *w, const struct hd_sla_view *v, int64_t now)
+{
+	const struct hd_sla_clock *k = &v->clock;
+
+	hd_jw_obj(w);
+	hd_jw_kstr(w, "metric", hd_sla_metric_name(v->metric));
+	hd_jw_kstr(w, "state", hd_sla_clock_state(k, now));
+	hd_jw_kint(w, "target_minutes", k->target_min);
+	hd_jw_kbool(w, "business_hours", k->business);
+	hd_jw_ktime(w, "started_at", k->started_at);
+	hd_jw_ktime(w, "due_at", k->due_at);
+	hd_jw_ktime(w, "warn_at", k->warn_at);
+	hd_jw_kbool(w, "paused", !k->running_since);
+	hd_jw_ktime(w, "warned_at", k->warned_at);
+	hd_jw_ktime(w, "breached_at", k->breached_at);
+	hd_jw_obj_end(w);
+}
+
 void hd_out_ticket(struct hd_jw *w, const struct hd_ticket *t)
 {
 	hd_jw_obj(w);
@@ -35,6 +54,31 @@ void hd_out_ticket(struct hd_jw *w, const struct hd_ticket *t)
 	hd_jw_kint(w, "version", t->version);
 	hd_jw_kid(w, "related_id", t->related_id);
 	hd_jw_kstr(w, "related_kind", t->related_kind);
+	hd_jw_ktime(w, "first_solved_at", t->lc.first_solved_at);
+	hd_jw_kstr(w, "close_kind",
+		   t->lc.close_kind ? hd_close_kind_name(t->lc.close_kind) : NULL);
+	hd_jw_kstr(w, "close_reason",
+		   t->lc.close_reason ? hd_close_reason_name(t->lc.close_reason) : NULL);
+	if (t->tags) {
+		hd_jw_key(w, "tags");
+		hd_jw_arr(w);
+		for (size_t i = 0; i < t->ntags; i++)
+			hd_jw_str(w, t->tags[i]);
+		hd_jw_arr_end(w);
+	}
+	hd_jw_key(w, "sla");
+	hd_jw_obj(w);
+	hd_jw_kid(w, "policy_id", t->sla_policy_id);
+	hd_jw_kstr(w, "state", t->sla_state);
+	hd_jw_ktime(w, "next_due", t->sla_next_due);
+	if (t->clocks) {
+		hd_jw_key(w, "clocks");
+		hd_jw_arr(w);
+		for (size_t i = 0; i < t->nclocks; i++)
+			out_clock(w, &t->clocks[i], t->clocks_at);
+		hd_jw_arr_end(w);
+	}
+	hd_jw_obj_end(w);
 	hd_jw_obj_end(w);
 }
 
@@ -124,6 +168,7 @@ void hd_out_team(struct hd_jw *w, const struct hd_team *t)
 	hd_jw_obj(w);
 	hd_jw_kint(w, "id", t->id);
 	hd_jw_kstr(w, "name", t->name);
+	hd_jw_kid(w, "lead_id", t->lead_id);
 	id_array(w, "member_ids", t->member_ids, t->nmembers);
 	hd_jw_ktime(w, "created_at", t->created_at);
 	hd_jw_obj_end(w);

@@ -28,6 +28,17 @@ void hd_res_json(struct hd_res *res, unsigned status, json_t *root)
 	res->len = strlen(text);
 }
 
+void hd_res_html(struct hd_res *res, unsigned status, const char *html)
+{
+	free(res->body);
+	res->status = status;
+	res->ctype = "text/html; charset=utf-8";
+	res->body = strdup(html);
+	res->len = res->body ? strlen(res->body) : 0;
+	if (!res->body)
+		hd_res_problem(res, 500, "internal", "Internal error", "out of memory", NULL);
+}
+
 void hd_res_problem(struct hd_res *res, unsigned status, const char *slug, const char *title,
 		    const char *detail, const char *field)
 {

@@ -2,7 +2,8 @@
  * router.c — the API's routes: method + path pattern -> handler.
  *
  * A pattern segment "#" matches a positive decimal id (up to 18 digits),
- * stored in r->ids[] in order. A path that matches a pattern with another
+ * stored in r->ids[] in order; "*" matches a token segment (letters, digits,
+ * ".", "_", "-"; up to 128), stored in r->word. A path that matches a pattern with another
  * method gets 405 with an Allow header; no match gets 404. Every route but
  * /api/v1/health needs authentication. POSTs carry Idempotency-Key here.
  */
@@ -31,6 +32,12 @@ static const struct route routes[] = {
 	{ HD_POST, "/api/v1/tickets/#/messages", hd_h_message_create, 0 },
 	{ HD_GET, "/api/v1/tickets/#/events", hd_h_event_list, 0 },
 	{ HD_GET, "/api/v1/tickets/#/outbox", hd_h_outbox_list, 0 },
+	{ HD_GET, "/api/v1/tickets/#/promises", hd_h_ticket_promise_list, 0 },
+	{ HD_POST, "/api/v1/tickets/#/promises", hd_h_promise_create, 0 },
+	{ HD_POST, "/api/v1/tickets/#/callback-requests", hd_h_callback_request, 0 },
+	{ HD_GET, "/api/v1/promises", hd_h_promise_list, 0 },
+	{ HD_GET, "/api/v1/promises/#", hd_h_promise_get, 0 },
+	{ HD_PATCH, "/api/v1/promises/#", hd_h_promise_update, 0 },
 	{ HD_GET, "/api/v1/attachments/#", hd_h_attachment_get, 0 },
 	{ HD_GET, "/api/v1/customers", hd_h_customer_list, 0 },
 	{ HD_POST, "/api/v1/customers", hd_h_customer_create, 0 },
@@ -52,18 +59,47 @@ static const struct route routes[] = {
 	{ HD_GET, "/api/v1/agents/#", hd_h_agent_get, 0 },
 	{ HD_PATCH, "/api/v1/agents/#", hd_h_agent_update, 0 },
 	{ HD_POST, "/api/v1/tokens", hd_h_token_create, 0 },
+	{ HD_GET, "/api/v1/calendars", hd_h_calendar_list, 0 },
+	{ HD_POST, "/api/v1/calendars", hd_h_calendar_create, 0 },
+	{ HD_GET, "/api/v1/calendars/#", hd_h_calendar_get, 0 },
+	{ HD_PATCH, "/api/v1/calendars/#", hd_h_calendar_update, 0 },
+	{ HD_DELETE, "/api/v1/calendars/#", hd_h_calendar_delete, 0 },
+	{ HD_GET, "/api/v1/calendars/#/business-time", hd_h_calendar_business_time, 0 },
+	{ HD_GET, "/api/v1/sla-policies", hd_h_sla_policy_list, 0 },
+	{ HD_POST, "/api/v1/sla-policies", hd_h_sla_policy_create, 0 },
+	{ HD_GET, "/api/v1/sla-policies/#", hd_h_sla_policy_get, 0 },
+	{ HD_PATCH, "/api/v1/sla-policies/#", hd_h_sla_policy_update, 0 },
+	{ HD_DELETE, "/api/v1/sla-policies/#", hd_h_sla_policy_delete, 0 },
 	{ HD_GET, "/api/v1/search", hd_h_search, 0 },
 	{ HD_GET, "/api/v1/mail/quarantine", hd_h_quarantine_list, 0 },
+	{ HD_POST, "/api/v1/tickets/#/confirmation", hd_h_ticket_confirm, 0 },
+	{ HD_GET, "/confirm/*", hd_h_confirm_page, 1 },
+	{ HD_POST, "/confirm/*", hd_h_confirm_post, 1 },
+#ifdef HD_TEST_CLOCK
+	{ HD_POST, "/api/v1/test/clock", hd_h_test_clock, 0 },
+#endif
 };
 
 #define NROUTES (sizeof(routes) / sizeof(routes[0]))
 
 /* Match `path` against `pattern`, collecting ids. 1 on a match. */
-static int match(const char *pattern, const char *path, int64_t *ids)
+static int match(const char *pattern, const char *path, int64_t *ids, char *word)
 {
 	int nid = 0;
 
 	while (*pattern && *path) {
+		if (*pattern == '*') {
+			size_t n = strspn(path, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+						"0123456789._-");
+
+			if (n == 0 || n > 128)
+				return 0;
+			memcpy(word, path, n);
+			word[n] = '\0';
+			path += n;
+			pattern++;
+			continue;
+		}
 		if (*pattern == '#') {
 			int64_t v = 0;
 			int digits = 0;
@@ -142,7 +178,7 @@ void hd_route(struct hd_req *r, struct hd_res *res)
 	for (size_t i = 0; i < NROUTES; i++) {
 		int64_t ids[3] = { 0, 0, 0 };
 
-		if (!match(routes[i].pattern, r->path, ids))
+		if (!match(routes[i].pattern, r->path, ids, r->word))
 			continue;
 		path_known = 1;
 		if (routes[i].method != m) {

@@ -79,6 +79,10 @@ static enum MHD_Result send_res(struct hd_req *r, struct hd_res *res)
 		MHD_add_response_header(mr, MHD_HTTP_HEADER_RETRY_AFTER, "1");
 	MHD_add_response_header(mr, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
 	MHD_add_response_header(mr, "X-Content-Type-Options", "nosniff");
+	if (res->ctype && strncmp(res->ctype, "text/html", 9) == 0)
+		MHD_add_response_header(mr, "Content-Security-Policy",
+					"default-src 'none'; style-src 'unsafe-inline'; "
+					"form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
 	ok = MHD_queue_response(r->conn, res->status, mr);
 	MHD_destroy_response(mr);
 	r->answered = 1;

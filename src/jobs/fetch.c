@@ -270,7 +270,6 @@ static int store_all(struct fetcher *f, uint32_t uidvalidity, const uint32_t *ui
 		b[i].o.desk_addr = f->cfg->mail_from;
 		b[i].o.team_name = f->m->team[0] ? f->m->team : NULL;
 		b[i].o.max_bytes = (size_t)f->cfg->max_email_bytes;
-		b[i].o.first_response_minutes = f->cfg->first_response_minutes;
 		b[i].o.source = f->source;
 		hd_arena_init(&b[i].a, (size_t)f->cfg->max_email_bytes * 8 + (64u << 20));
 	}

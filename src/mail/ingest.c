@@ -193,7 +193,6 @@ int hd_mail_prepare(struct hd_store *st, const struct hd_ingest_opts *o, const v
 	out->no_ack_reason = hd_mail_autoreply_block(&sig);
 	out->internal = o->internal;
 	out->team_name = o->team_name;
-	out->first_response_due = hd_now_ms() + o->first_response_minutes * 60000;
 
 	if (m.dsn.is_dsn) {
 		int failed = !m.dsn.action || !strcmp(m.dsn.action, "failed");

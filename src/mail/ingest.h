@@ -24,7 +24,6 @@ struct hd_ingest_opts {
 	const char *team_name;   /* team of new tickets; NULL: none */
 	int internal;            /* store as an internal note (mailgate --action note) */
 	size_t max_bytes;        /* cap on one message */
-	int64_t first_response_minutes; /* promised in the acknowledgement */
 	const char *source;      /* "mailgate", "imap:<mailbox>": recorded on quarantine */
 };
 

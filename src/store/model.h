@@ -14,6 +14,13 @@
 
 #include "domain/enums.h"
 #include "domain/lifecycle.h"
+#include "domain/sla.h"
+
+/** A running SLA clock of a ticket, as shown with the ticket. */
+struct hd_sla_view {
+	enum hd_sla_metric metric;
+	struct hd_sla_clock clock;
+};
 
 struct hd_ticket {
 	int64_t id; /* the customer-visible number */
@@ -34,7 +41,16 @@ struct hd_ticket {
 	int64_t message_count;
 	int64_t related_id;       /* the ticket this one follows up or is linked to; 0: none */
 	const char *related_kind; /* "follow_up" or "linked"; NULL when none */
+	int64_t sla_policy_id;    /* 0: the desk's default */
+	int64_t sla_next_due;     /* earliest due time of a running SLA clock; 0: none */
+	const char *sla_state;    /* ok, warning, breached, paused; NULL: no clock */
+	const char **tags;        /* sorted; NULL when not loaded (lists) */
+	size_t ntags;
+	const struct hd_sla_view *clocks; /* running SLA clocks; NULL when not loaded */
+	size_t nclocks;
+	int64_t clocks_at;        /* the instant their state is shown for */
 };
+
 
 struct hd_attachment {
 	int64_t id;
@@ -94,6 +110,7 @@ struct hd_organization {
 struct hd_team {
 	int64_t id;
 	const char *name;
+	int64_t lead_id; /* the agent told about trouble (SLA warnings); 0: none */
 	int64_t created_at;
 	int64_t *member_ids;
 	size_t nmembers;

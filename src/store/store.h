@@ -25,6 +25,7 @@
 #include <stdint.h>
 
 #include "store/model.h"
+#include "store/policies.h"
 #include "util/arena.h"
 #include "util/err.h"
 
@@ -38,6 +39,9 @@ struct hd_store_opts {
 	const char *desk_name;  /* names the desk in automatic mail; NULL: "heed" */
 	int autoreply_max;      /* automatic replies per address per window; 0: 10 */
 	int64_t autoreply_window_ms; /* 0: 3 hours */
+	int64_t first_response_minutes; /* the default SLA when no policy matches; 0: 480 */
+	int64_t autoclose_grace_ms;     /* solved tickets close unconfirmed after; 0: 7 days */
+	const char *public_url;         /* where customers reach heed (links); NULL: none */
 };
 
 /* ---- lifecycle --------------------------------------------------------- */
@@ -97,7 +101,7 @@ struct hd_ticket_new {
 	const char *html;     /* may be NULL */
 	const struct hd_attachment_new *attachments;
 	size_t nattachments;
-	int64_t first_response_due; /* promised in the acknowledgement */
+	int64_t first_response_due; /* set by the store from the SLA policy; callers leave 0 */
 	const char *desk_name;      /* signs the acknowledgement; NULL: the store's */
 	/* e-mail: */
 	const char *display_text;   /* first message without quoted history; NULL: text */
@@ -116,6 +120,27 @@ int hd_store_ticket_create(struct hd_store *st, const struct hd_actor *who,
 			   const struct hd_ticket_new *in, struct hd_idem *idem, int64_t *id,
 			   struct hd_err *err);
 
+/** The customer answers "is it solved?" with the signed link `token`
+ * (util/msgid hd_link_make): `yes` closes the ticket (confirmed), no reopens
+ * it. `*ticket` receives the ticket's id when the token is genuine.
+ * HD_ENOTFOUND for a token that is not ours; HD_ECONFLICT when the ticket is
+ * no longer awaiting that answer (reopened, solved again, closed). */
+int hd_store_resolution_answer(struct hd_store *st, const char *token, int yes, int64_t *ticket,
+			       struct hd_err *err);
+
+/** 1 with the ticket and solve instant when `token` is a confirmation
+ * link this desk signed; 0 otherwise. Reads nothing. */
+int hd_store_link_check(struct hd_store *st, const char *token, int64_t *ticket,
+			int64_t *solved_at);
+
+/** The same answer relayed by an agent or integration for ticket `id`. */
+int hd_store_ticket_confirm(struct hd_store *st, const struct hd_actor *who, int64_t id, int yes,
+			    struct hd_err *err);
+
+/** The running SLA clocks of ticket `id` (arena array). */
+int hd_store_sla_clocks(struct hd_store *st, int64_t id, struct hd_sla_view **out, size_t *n,
+			struct hd_arena *a, struct hd_err *err);
+
 /** Load ticket `id` into `*out`. HD_ENOTFOUND when there is none. */
 int hd_store_ticket_get(struct hd_store *st, int64_t id, struct hd_ticket *out,
 			struct hd_arena *a, struct hd_err *err);
@@ -123,8 +148,11 @@ int hd_store_ticket_get(struct hd_store *st, int64_t id, struct hd_ticket *out,
 /** What to change in a ticket; a field is changed only when its `set_` flag
  * is on. An id of 0 with its flag on clears the team or assignee. */
 struct hd_ticket_patch {
-	int set_subject, set_status, set_priority, set_team, set_assignee;
+	int set_subject, set_status, set_priority, set_team, set_assignee, set_tags;
 	const char *subject;
+	enum hd_close_reason close_reason; /* with status closed: why (HD_REASON_NONE: none) */
+	const char *const *tags;           /* set_tags: the ticket's tags from now on */
+	size_t ntags;
 	enum hd_status status;
 	enum hd_priority priority;
 	int64_t team_id;
@@ -384,7 +412,6 @@ struct hd_mail_new {
 	const char *no_ack_reason;/* non-NULL: never acknowledge (automatic mail) */
 	int internal;             /* mailgate --action note: an internal note */
 	const char *team_name;    /* team of new tickets; NULL: none */
-	int64_t first_response_due;
 	/* a delivery status notification: */
 	int is_bounce;
 	const char *bounce_recipient; /* the address that failed; NULL: unknown */
@@ -463,6 +490,8 @@ struct hd_seed_opts {
 	int messages_per_ticket;
 	int64_t customers;
 	int teams;
+	int days; /* > 0: tickets spread over the last `days` days, each with a worked
+		   * history for the metrics (sqlite/seed_metrics.c); 0: one a second */
 	/* called after each batch; done = -1 when the search index rebuild starts */
 	void (*progress)(int64_t done, int64_t total, void *ctx);
 	void *progress_ctx;

@@ -24,11 +24,14 @@ void hd_config_defaults(struct hd_config *c)
 	c->max_email_bytes = 50ll << 20;
 	c->autoreply_max = 10;
 	c->autoreply_window_minutes = 180;
+	c->autoclose_days = 7;
 	c->smtp_port = 25;
 	snprintf(c->smtp_tls, sizeof(c->smtp_tls), "none");
 	c->outbox_give_up_hours = 48;
 	c->outbox_retry_seconds = 30;
 	c->first_response_minutes = 8 * 60;
+	c->promise_remind_minutes = 30;
+	c->callback_due_minutes = 4 * 60;
 	c->max_body_bytes = 32ll << 20;
 	c->max_attachment_bytes = 20ll << 20;
 	snprintf(c->public_url, sizeof(c->public_url), "http://127.0.0.1:8080");
@@ -154,6 +157,10 @@ int hd_config_set(struct hd_config *c, const char *key, const char *value, struc
 		return int_value(key, value, 64, 16ll << 20, &c->cache_kib, err);
 	if (!strcmp(key, "first_response_minutes"))
 		return int_value(key, value, 1, 525600, &c->first_response_minutes, err);
+	if (!strcmp(key, "promise_remind_minutes"))
+		return int_value(key, value, 0, 10080, &c->promise_remind_minutes, err);
+	if (!strcmp(key, "callback_due_minutes"))
+		return int_value(key, value, 1, 525600, &c->callback_due_minutes, err);
 	if (!strcmp(key, "max_body_bytes"))
 		return int_value(key, value, 1024, 1ll << 30, &c->max_body_bytes, err);
 	if (!strcmp(key, "max_attachment_bytes"))
@@ -171,6 +178,8 @@ int hd_config_set(struct hd_config *c, const char *key, const char *value, struc
 		return int_value(key, value, 1024, 1ll << 31, &c->max_email_bytes, err);
 	if (!strcmp(key, "autoreply_max"))
 		return int_value(key, value, 1, 1000000, &c->autoreply_max, err);
+	if (!strcmp(key, "autoclose_days"))
+		return int_value(key, value, 1, 365, &c->autoclose_days, err);
 	if (!strcmp(key, "autoreply_window_minutes"))
 		return int_value(key, value, 1, 525600, &c->autoreply_window_minutes, err);
 	if (!strcmp(key, "smtp_host"))
@@ -305,7 +314,9 @@ int hd_config_env(struct hd_config *c, struct hd_err *err)
 					     "smtp_host",     "smtp_port",
 					     "smtp_tls",      "smtp_user",
 					     "smtp_password", "smtp_insecure",
-					     "outbox_give_up_hours", "outbox_retry_seconds" };
+					     "outbox_give_up_hours", "outbox_retry_seconds",
+					     "promise_remind_minutes", "callback_due_minutes",
+					     "autoclose_days" };
 
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
 		char name[64];
@@ -335,8 +346,10 @@ void hd_config_format(const struct hd_config *c, char *out, size_t len)
 		 "cache_kib = %lld\n"
 		 "desk_name = \"%s\"\n"
 		 "public_url = %s\n"
-		 "# promised to customers in the acknowledgement until SLA policies exist\n"
+		 "# the first-response target when no SLA policy matches a ticket\n"
 		 "first_response_minutes = %lld\n"
+		 "# a solved ticket nobody confirms closes (unconfirmed) after this many days\n"
+		 "autoclose_days = %lld\n"
 		 "max_body_bytes = %lld\n"
 		 "max_attachment_bytes = %lld\n"
 		 "\n# E-mail (docs/mail.md). The desk's address, used as From:\n"
@@ -351,6 +364,6 @@ void hd_config_format(const struct hd_config *c, char *out, size_t len)
 		 "# mailbox.support.password_command = cat /etc/heed/imap-password\n"
 		 "# mailbox.support.team = Support\n",
 		 c->listen, c->workers, c->readers, (long long)c->cache_kib, c->desk_name,
-		 c->public_url, (long long)c->first_response_minutes,
+		 c->public_url, (long long)c->first_response_minutes, (long long)c->autoclose_days,
 		 (long long)c->max_body_bytes, (long long)c->max_attachment_bytes, c->mail_from);
 }

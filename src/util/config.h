@@ -22,6 +22,9 @@ struct hd_config {
 	int64_t cache_kib;             /* SQLite page cache per connection */
 	char desk_name[128];           /* signs mail to customers */
 	int64_t first_response_minutes;/* promised in acknowledgements */
+	int64_t autoclose_days;        /* solved tickets close unconfirmed after */
+	int64_t promise_remind_minutes;/* remind a promise's owner this long before it is due */
+	int64_t callback_due_minutes;  /* a call-back request without a time is due after this */
 	int64_t max_body_bytes;        /* cap on any request body */
 	int64_t max_attachment_bytes;  /* cap on one attachment */
 	char public_url[256];          /* how customers reach heed */

@@ -70,3 +70,57 @@ int hd_msgid_ticket(const unsigned char key[HD_MSGID_KEYLEN], const char *id, in
 	*ticket = (int64_t)t;
 	return 1;
 }
+
+/* ---- confirmation links ---------------------------------------------------- */
+
+/* "C<ticket>.<solved_at>": the C keeps a link's MAC from ever being a
+ * Message-ID's and the other way round. */
+static int link_signed_part(int64_t ticket, int64_t solved_at, char *out, size_t outlen)
+{
+	return snprintf(out, outlen, "C%lld.%lld", (long long)ticket, (long long)solved_at);
+}
+
+int hd_link_make(const unsigned char key[HD_MSGID_KEYLEN], int64_t ticket, int64_t solved_at,
+		 char *out, size_t outlen)
+{
+	char part[64], mac[2 * MAC_BYTES + 1];
+	int n = link_signed_part(ticket, solved_at, part, sizeof(part));
+
+	mac_hex(key, part, (size_t)n, mac);
+	n = snprintf(out, outlen, "%lld.%lld.%s", (long long)ticket, (long long)solved_at, mac);
+	return n < 0 || (size_t)n >= outlen ? HD_EINVAL : 0;
+}
+
+/* A positive decimal of at most 18 digits at *p, ending at `end`. */
+static int decimal(const char **p, char end, int64_t *v)
+{
+	const char *d = *p;
+	int64_t x = 0;
+
+	while (*d >= '0' && *d <= '9' && d - *p < 18)
+		x = x * 10 + (*d++ - '0');
+	if (d == *p || *d != end || x <= 0)
+		return 0;
+	*v = x;
+	*p = d + 1;
+	return 1;
+}
+
+int hd_link_check(const unsigned char key[HD_MSGID_KEYLEN], const char *token, int64_t *ticket,
+		  int64_t *solved_at)
+{
+	const char *p = token;
+	char part[64], want[2 * MAC_BYTES + 1];
+	int64_t t, s;
+	int n;
+
+	if (!decimal(&p, '.', &t) || !decimal(&p, '.', &s) || strlen(p) != 2 * MAC_BYTES)
+		return 0;
+	n = link_signed_part(t, s, part, sizeof(part));
+	mac_hex(key, part, (size_t)n, want);
+	if (sodium_memcmp(want, p, 2 * MAC_BYTES) != 0)
+		return 0;
+	*ticket = t;
+	*solved_at = s;
+	return 1;
+}

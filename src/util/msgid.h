@@ -29,4 +29,21 @@ int hd_msgid_make(const unsigned char key[HD_MSGID_KEYLEN], int64_t ticket, cons
  * Message-ID this key signed; 0 otherwise. Constant-time MAC check. */
 int hd_msgid_ticket(const unsigned char key[HD_MSGID_KEYLEN], const char *id, int64_t *ticket);
 
+/* Confirmation links: "Yes, solved" / "No, still a problem" in the mail a
+ * customer gets when their ticket is solved. The token names the ticket and
+ * the instant it was solved, signed with the same key (under another
+ * prefix, so a link's MAC is never a Message-ID's): a link works only for
+ * the resolution it was sent for. */
+
+#define HD_LINK_MAX 64 /* buffer size for a token */
+
+/** "<ticket>.<solved_at>.<mac>" into `out`. 0 or HD_EINVAL (too small). */
+int hd_link_make(const unsigned char key[HD_MSGID_KEYLEN], int64_t ticket, int64_t solved_at,
+		 char *out, size_t outlen);
+
+/** 1 with the ticket and the solve instant when this key signed `token`;
+ * 0 otherwise. Constant-time MAC check. */
+int hd_link_check(const unsigned char key[HD_MSGID_KEYLEN], const char *token, int64_t *ticket,
+		  int64_t *solved_at);
+
 #endif

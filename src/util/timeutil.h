@@ -24,6 +24,12 @@ static inline int64_t hd_ms_floor_sec(int64_t ms)
 /** The current wall-clock time in ms. Shell code only. */
 int64_t hd_now_ms(void);
 
+#ifdef HD_TEST_CLOCK
+/** Test builds only: move hd_now_ms() forward by `ms` (> 0) for the whole
+ * process; the new now. Never compiled into a release build. */
+int64_t hd_clock_advance(int64_t ms);
+#endif
+
 /** A monotonic clock in ms, for measuring durations. */
 int64_t hd_mono_ms(void);
 

@@ -161,7 +161,7 @@ test('a reply reopens a solved ticket; a reply to a closed ticket starts a follo
   let now = await ticket(t.id);
   assert.equal(now.status, 'open');
   assert.equal(now.reopen_count, 1);
-  assert.equal((await api('PATCH', `/api/v1/tickets/${t.id}`, { body: { status: 'closed' } })).status, 200);
+  assert.equal((await api('PATCH', `/api/v1/tickets/${t.id}`, { body: { status: 'closed', close_reason: 'duplicate' } })).status, 200);
   await deliver(mail({ id: 'after-close@client.example', from: 'fay@example.com', subject: `Re: [#${t.id}] Reset password` }));
   now = await ticket(t.id);
   assert.equal(now.status, 'closed');

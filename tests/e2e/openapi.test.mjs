@@ -15,6 +15,8 @@ function routerRoutes() {
   const src = readFileSync(resolve(root, 'src/http/router.c'), 'utf8');
   const out = [];
   for (const m of src.matchAll(/\{\s*HD_([A-Z]+),\s*"([^"]+)",\s*\w+,\s*([01])\s*\}/g)) {
+    // pages for people (e.g. /confirm/<token>) are not the API
+    if (!m[2].startsWith('/api/v1/')) continue;
     out.push({ op: `${m[1]} ${norm(m[2].replace(/^\/api\/v1/, '').replace(/#/g, '{}'))}`, public: m[3] === '1' });
   }
   assert.ok(out.length > 20, 'routes parsed from router.c');

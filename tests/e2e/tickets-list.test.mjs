@@ -35,7 +35,7 @@ before(async () => {
   await mk('t3', { requester: { customer_id: c2.id } });
   await api('PATCH', `/api/v1/tickets/${t.t3.id}`, { body: { status: 'solved' } });
   await mk('t4', { requester: { customer_id: c2.id }, team_id: teamA.id, priority: 'urgent' });
-  await api('PATCH', `/api/v1/tickets/${t.t4.id}`, { body: { status: 'closed' } });
+  await api('PATCH', `/api/v1/tickets/${t.t4.id}`, { body: { status: 'closed', close_reason: 'spam' } });
   await mk('t5', { requester: { customer_id: c1.id }, assignee_id: 1 });
   await api('PATCH', `/api/v1/tickets/${t.t5.id}`, { body: { status: 'on_hold' } });
   await mk('t6', { requester: { customer_id: c2.id }, team: 'Team B', priority: 'high' }, agent2Token);

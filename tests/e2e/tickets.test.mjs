@@ -368,8 +368,11 @@ test('status transitions: solved, reopen by PATCH counts, closed is final, never
   r = await api('PATCH', `/api/v1/tickets/${t.id}`, { body: { status: 'solved' } });
   const solvedAt = r.json.solved_at;
   r = await api('PATCH', `/api/v1/tickets/${t.id}`, { body: { status: 'closed' } });
+  assert.equal(r.status, 409, 'the customer closes a solved ticket, not the agent');
+  r = await api('POST', `/api/v1/tickets/${t.id}/confirmation`, { body: { answer: 'yes' } });
   assert.equal(r.status, 200);
   assert.equal(r.json.status, 'closed');
+  assert.equal(r.json.close_kind, 'confirmed');
   assert.equal(r.json.reopen_count, 1, 'closing a solved ticket is no reopen');
   assert.equal(r.json.solved_at, solvedAt);
   assert.ok(r.json.closed_at);
@@ -382,7 +385,8 @@ test('status transitions: solved, reopen by PATCH counts, closed is final, never
   r = await api('POST', `/api/v1/tickets/${t.id}/messages`, { body: { text: 'late reply' } });
   assert.equal(r.status, 409);
   r = await api('POST', `/api/v1/tickets/${t.id}/messages`, { body: { text: 'late reply', author: 'customer' } });
-  assert.equal(r.status, 409);
+  assert.equal(r.status, 201, 'the customer writing again starts a follow-up');
+  assert.notEqual(r.json.ticket_id, t.id);
   r = await api('POST', `/api/v1/tickets/${t.id}/messages`, { body: { text: 'late note', visibility: 'internal' } });
   assert.equal(r.status, 409);
   const g = await api('GET', `/api/v1/tickets/${t.id}`);

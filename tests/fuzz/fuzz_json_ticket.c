@@ -26,7 +26,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (json_is_object(root)) {
 		hd_arena_init(&a, 64u << 20);
 		hd_in_ticket_new(root, &tn, &ups, &nups, 1 << 20, &a, NULL);
-		hd_in_ticket_patch(root, &tp, &team, NULL);
+		hd_in_ticket_patch(root, &tp, &team, &a, NULL);
 		hd_in_message_new(root, &mn, &ups, &nups, 1 << 20, &a, NULL);
 		hd_arena_release(&a);
 	}

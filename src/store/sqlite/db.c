@@ -369,7 +369,13 @@ int hd_store_open(struct hd_store **out, const struct hd_store_opts *opts, struc
 	st->autoreply_max = opts->autoreply_max > 0 ? opts->autoreply_max : 10;
 	st->autoreply_window_ms =
 		opts->autoreply_window_ms > 0 ? opts->autoreply_window_ms : 3 * 3600 * 1000;
-	rc = st->mail_domain && st->desk_name ? hd_writer_start(st, err) : HD_ENOMEM;
+	st->first_response_minutes =
+		opts->first_response_minutes > 0 ? opts->first_response_minutes : 480;
+	st->autoclose_grace_ms =
+		opts->autoclose_grace_ms > 0 ? opts->autoclose_grace_ms : 7 * 86400000LL;
+	st->public_url = strdup(opts->public_url ? opts->public_url : "");
+	rc = st->mail_domain && st->desk_name && st->public_url ? hd_writer_start(st, err)
+								 : HD_ENOMEM;
 	rc = rc ? rc : load_mail_key(st, err);
 	if (rc)
 		goto fail;
@@ -385,6 +391,7 @@ void hd_store_close(struct hd_store *st)
 	if (!st)
 		return;
 	hd_writer_stop(st);
+	hd_sla_config_free(st->sla_cfg);
 	while (st->pool) {
 		struct hd_conn *c = st->pool;
 		st->pool = c->next;
@@ -396,6 +403,7 @@ void hd_store_close(struct hd_store *st)
 	free(st->blob_dir);
 	free(st->mail_domain);
 	free(st->desk_name);
+	free(st->public_url);
 	sodium_memzero(st->mail_key, sizeof(st->mail_key));
 	free(st);
 }

@@ -16,6 +16,7 @@
 
 #include <sqlite3.h>
 
+#include "domain/sla.h"
 #include "store/store.h"
 #include "util/msgid.h"
 
@@ -70,8 +71,13 @@ struct hd_store {
 	char *desk_name;                         /* names the desk in automatic mail */
 	int autoreply_max;                       /* see hd_store_opts */
 	int64_t autoreply_window_ms;
+	int64_t first_response_minutes;          /* see hd_store_opts */
+	int64_t autoclose_grace_ms;
+	char *public_url;
 	void (*timer_wake)(void *ctx, int64_t due); /* see hd_store_timers_on_set */
 	void *timer_wake_ctx;
+	struct hd_sla_config *sla_cfg; /* writer thread only: see hd_sla_config_get */
+	_Atomic uint64_t sla_gen;      /* bumped by hd_sla_config_invalidate */
 };
 
 /* ---- db.c ---- */
@@ -268,6 +274,101 @@ int hd_sla_fire_breach(struct hd_conn *c, int64_t tid, int64_t clock_id, int64_t
 		       int64_t now, struct hd_err *err);
 int hd_ticket_fire_autoclose(struct hd_conn *c, int64_t tid, int64_t ref, int64_t due,
 			     int64_t now, struct hd_err *err);
+/* promises.c: `ref` is the promise's id */
+int hd_promise_fire_remind(struct hd_conn *c, int64_t tid, int64_t pid, int64_t due,
+			   int64_t now, struct hd_err *err);
+int hd_promise_fire_overdue(struct hd_conn *c, int64_t tid, int64_t pid, int64_t due,
+			    int64_t now, struct hd_err *err);
+
+struct json_t;
+
+/* ---- sla.c ---- */
+
+/** Inside a write that changed ticket `tid`: bring its SLA clocks, their
+ * timers and the ticket's sla_* columns up to date (see sla.c). */
+int hd_sla_refresh(struct hd_conn *c, int64_t tid, int64_t now, struct hd_err *err);
+
+/** Business time in [a, b) under ticket `tid`'s SLA calendar (real time
+ * when its policy counts calendar time). */
+int hd_sla_business_ms(struct hd_conn *c, int64_t tid, int64_t a, int64_t b, int64_t now,
+		       int64_t *ms, struct hd_err *err);
+
+/* ---- tags.c ---- */
+
+/** Inside a write: ticket `tid`'s tags become `tags[0..n)` (normalised by
+ * the caller); the change goes into `before`/`after` under "tags". */
+int hd_tags_replace(struct hd_conn *c, int64_t tid, const char *const *tags, size_t n,
+		    struct json_t *before, struct json_t *after, struct hd_err *err);
+
+/** Ticket `tid`'s tags, sorted, as an arena array. */
+int hd_tags_load(struct hd_conn *c, int64_t tid, const char ***out, size_t *n,
+		 struct hd_arena *a, struct hd_err *err);
+
+/* ---- resolution.c ---- */
+
+/** Inside the write that solved ticket `tid`: ask its customer whether it
+ * is solved (mail with signed yes/no links), recorded as resolution.asked. */
+int hd_resolution_ask(struct hd_conn *c, int64_t tid, int64_t customer_id, const char *subject,
+		      const struct hd_lifecycle *lc, int64_t now, struct hd_err *err);
+
+/* ---- followup.c ---- */
+
+/** The team and agent of ticket `old` into `*team`/`*assignee` where those
+ * are 0 (an inactive agent is not inherited). */
+int hd_followup_owner(struct hd_conn *c, int64_t old, int64_t *team, int64_t *assignee,
+		      struct hd_err *err);
+
+/** Inside the write creating follow-up `id` of ticket `old`: an internal
+ * note with the old ticket's subject, how it closed and its last public
+ * messages. */
+int hd_followup_history(struct hd_conn *c, int64_t id, int64_t old, int64_t now,
+			struct hd_err *err);
+
+/* ---- policies.c ---- */
+
+/** The SLA configuration, parsed and ready to use: the policies in order
+ * and the calendars they count in, each with its zone loaded for
+ * [base - 400 days, base + 800 days] (exact there; outside, the nearest
+ * offset). Owned by the store; everything lives in `arena`. */
+struct hd_sla_config {
+	struct hd_sla_policy *policies; /* by position; ids set */
+	size_t npolicies;
+	struct hd_sla_cal {
+		int64_t id;
+		struct hd_calendar cal;
+	} *cals; /* by increasing id; see hd_sla_config_calendar */
+	size_t ncals;
+	int64_t base;  /* the `now` it was built for */
+	uint64_t gen;  /* st->sla_gen when it was built */
+	struct hd_arena arena;
+};
+
+/** Writer thread only (inside a writer job): the SLA configuration as the
+ * job's transaction sees it, in `*out`. Cached in the store and rebuilt
+ * when a calendar or policy was written since (hd_sla_config_invalidate) or
+ * `now` lies more than 30 days from the instant it was built for. `*out`
+ * stays valid until the next call (so for the rest of the job). */
+int hd_sla_config_get(struct hd_conn *c, int64_t now, const struct hd_sla_config **out,
+		      struct hd_err *err);
+
+/** Calendar `calendar_id` of `cfg`; NULL when none (0, deleted, or its
+ * zone no longer loads: the policy then counts calendar time). */
+const struct hd_calendar *hd_sla_config_calendar(const struct hd_sla_config *cfg,
+						 int64_t calendar_id);
+
+/** Any thread: the cached configuration is out of date. */
+void hd_sla_config_invalidate(struct hd_store *st);
+
+/** Free a configuration (NULL is fine); hd_store_close does. */
+void hd_sla_config_free(struct hd_sla_config *cfg);
+
+/* ---- seed_metrics.c ---- */
+
+/** Inside a seeding write: give tickets first..last (ids) the history of
+ * being worked up to `now` — status, measurement columns, responses, ended
+ * SLA clocks, promises (heed seed --days). Deterministic from `*rng`. */
+int hd_seed_metrics(struct hd_conn *c, int64_t first, int64_t last, int64_t now, uint64_t *rng,
+		    struct hd_err *err);
 
 /* ---- tickets.c (shared with mail.c) ---- */
 

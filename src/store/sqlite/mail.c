@@ -398,7 +398,6 @@ static int ingest_one(struct hd_conn *c, const struct hd_mail_new *in, struct hd
 		t.html = in->html;
 		t.attachments = in->attachments;
 		t.nattachments = in->nattachments;
-		t.first_response_due = in->first_response_due;
 		t.source_id = in->message_id;
 		t.raw_sha256 = in->raw_sha256;
 		t.internal = in->internal;

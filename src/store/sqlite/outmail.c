@@ -170,9 +170,11 @@ int hd_outmail_ack(struct hd_conn *c, const struct hd_ticket_new *in, int64_t ti
 		char due[HD_RFC3339_LEN];
 
 		rc = hd_event_json(c, tid, &sys, "ack.queued",
-				   json_pack("{s:I,s:s,s:s,s:s}", "outbox_id", (json_int_t)oid,
+				   json_pack("{s:I,s:s,s:s,s:o}", "outbox_id", (json_int_t)oid,
 					     "to", to, "message_id", msgid, "first_response_due",
-					     hd_time_format(in->first_response_due, due)),
+					     in->first_response_due
+						     ? json_string(hd_time_format(in->first_response_due, due))
+						     : json_null()),
 				   now, err);
 	}
 out:

@@ -1,5 +1,5 @@
 /*
- * people.c — teams, agents, team membership and API tokens.
+ * people.c — teams (with their members and lead), agents and API tokens.
  */
 #include <stddef.h>
 #include <string.h>
@@ -41,6 +41,8 @@ struct team_ctx {
 	int64_t id, now;
 	const int64_t *ids;
 	size_t n;
+	int set_lead;
+	int64_t lead_id;
 };
 
 /* Inside a write: make x->ids[0..x->n) the members of team x->id. */
@@ -83,6 +85,28 @@ static int set_members(struct hd_conn *c, struct team_ctx *x, struct hd_err *err
 	return rc;
 }
 
+/* Inside a write: make x->lead_id (an active agent; 0: none) the lead of
+ * team x->id. */
+static int set_lead(struct hd_conn *c, struct team_ctx *x, struct hd_err *err)
+{
+	sqlite3_stmt *s;
+	int rc = x->lead_id ? hd_db_require(c, "SELECT 1 FROM agents WHERE id = ?1 AND active = 1",
+					    x->lead_id, HD_EINVAL, "lead_id", "active agent", err)
+			    : 0,
+	    step;
+
+	if (rc)
+		return rc;
+	s = hd_db_stmt(c, "UPDATE teams SET lead_id = ?2 WHERE id = ?1", err);
+	if (!s)
+		return HD_EIO;
+	sqlite3_bind_int64(s, 1, x->id);
+	hd_db_bind_id(s, 2, x->lead_id);
+	step = sqlite3_step(s);
+	hd_db_done(s);
+	return step == SQLITE_DONE ? 0 : hd_db_error(c, step, err);
+}
+
 static int team_create_job(struct hd_conn *c, void *arg, struct hd_err *err)
 {
 	struct team_ctx *x = arg;
@@ -105,17 +129,25 @@ static int team_create_job(struct hd_conn *c, void *arg, struct hd_err *err)
 		x->id = sqlite3_last_insert_rowid(c->db);
 	hd_db_done(s);
 	rc = rc || !x->ids ? rc : set_members(c, x, err);
+	rc = rc || !x->set_lead ? rc : set_lead(c, x, err);
 	return rc ? rc : hd_idem_save(c, x->idem, x->id, x->now, err);
+}
+
+int hd_store_team_create_led(struct hd_store *st, const char *name, const int64_t *members,
+			     size_t nmembers, int64_t lead_id, struct hd_idem *idem, int64_t *id,
+			     struct hd_err *err)
+{
+	struct team_ctx x = { name, idem, 0, hd_now_ms(), members, nmembers, lead_id != 0, lead_id };
+	int rc = hd_writer_run(st, team_create_job, &x, err);
+
+	*id = x.id;
+	return rc;
 }
 
 int hd_store_team_create(struct hd_store *st, const char *name, const int64_t *members,
 			 size_t nmembers, struct hd_idem *idem, int64_t *id, struct hd_err *err)
 {
-	struct team_ctx x = { name, idem, 0, hd_now_ms(), members, nmembers };
-	int rc = hd_writer_run(st, team_create_job, &x, err);
-
-	*id = x.id;
-	return rc;
+	return hd_store_team_create_led(st, name, members, nmembers, 0, idem, id, err);
 }
 
 static void read_team(sqlite3_stmt *s, void *item, struct hd_arena *a)
@@ -125,6 +157,7 @@ static void read_team(sqlite3_stmt *s, void *item, struct hd_arena *a)
 	t->id = sqlite3_column_int64(s, 0);
 	t->name = hd_db_text(s, 1, a);
 	t->created_at = sqlite3_column_int64(s, 2);
+	t->lead_id = sqlite3_column_int64(s, 3);
 }
 
 /* All teams (id 0) or the one with `id`, with their members. */
@@ -132,8 +165,8 @@ static int team_query(struct hd_store *st, int64_t id, struct hd_team **out, siz
 		      struct hd_arena *a, struct hd_err *err)
 {
 	int rc = hd_db_query_id(st,
-				"SELECT id, name, created_at FROM teams WHERE ?1 = 0 OR id = ?1 "
-				"ORDER BY name",
+				"SELECT id, name, created_at, lead_id FROM teams "
+				"WHERE ?1 = 0 OR id = ?1 ORDER BY name",
 				id, sizeof(**out), read_team, (void **)out, n, a, err);
 
 	return rc ? rc
@@ -189,17 +222,12 @@ int hd_store_team_find(struct hd_store *st, const char *name, int64_t *id, struc
 	return rc;
 }
 
-static int team_update_job(struct hd_conn *c, void *arg, struct hd_err *err)
+/* Inside a write: rename team x->id to x->name. */
+static int rename_team(struct hd_conn *c, struct team_ctx *x, struct hd_err *err)
 {
-	struct team_ctx *x = arg;
-	sqlite3_stmt *s;
-	int rc = hd_db_require(c, "SELECT 1 FROM teams WHERE id = ?1", x->id, HD_ENOTFOUND, NULL,
-			       "team", err),
-	    step;
+	sqlite3_stmt *s = hd_db_stmt(c, "UPDATE teams SET name = ?2 WHERE id = ?1", err);
+	int rc = 0, step;
 
-	if (rc || !x->name)
-		return rc ? rc : x->ids ? set_members(c, x, err) : 0;
-	s = hd_db_stmt(c, "UPDATE teams SET name = ?2 WHERE id = ?1", err);
 	if (!s)
 		return HD_EIO;
 	sqlite3_bind_int64(s, 1, x->id);
@@ -210,15 +238,33 @@ static int team_update_job(struct hd_conn *c, void *arg, struct hd_err *err)
 	else if (step != SQLITE_DONE)
 		rc = hd_db_error(c, step, err);
 	hd_db_done(s);
-	return rc || !x->ids ? rc : set_members(c, x, err);
+	return rc;
+}
+
+static int team_update_job(struct hd_conn *c, void *arg, struct hd_err *err)
+{
+	struct team_ctx *x = arg;
+	int rc = hd_db_require(c, "SELECT 1 FROM teams WHERE id = ?1", x->id, HD_ENOTFOUND, NULL,
+			       "team", err);
+
+	rc = rc || !x->name ? rc : rename_team(c, x, err);
+	rc = rc || !x->ids ? rc : set_members(c, x, err);
+	return rc || !x->set_lead ? rc : set_lead(c, x, err);
+}
+
+int hd_store_team_update_led(struct hd_store *st, int64_t id, const char *name,
+			     const int64_t *members, size_t nmembers, int set_lead, int64_t lead_id,
+			     struct hd_err *err)
+{
+	struct team_ctx x = { name, NULL, id, 0, members, nmembers, set_lead, lead_id };
+
+	return hd_writer_run(st, team_update_job, &x, err);
 }
 
 int hd_store_team_update(struct hd_store *st, int64_t id, const char *name,
 			 const int64_t *members, size_t nmembers, struct hd_err *err)
 {
-	struct team_ctx x = { name, NULL, id, 0, members, nmembers };
-
-	return hd_writer_run(st, team_update_job, &x, err);
+	return hd_store_team_update_led(st, id, name, members, nmembers, 0, 0, err);
 }
 
 /* ---- agents ------------------------------------------------------------- */

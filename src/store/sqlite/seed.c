@@ -119,6 +119,11 @@ static int seed_job(struct hd_conn *c, void *arg, struct hd_err *err)
 					     "urgent" };
 	struct seed_ctx *x = arg;
 	char subject[256], text[1024];
+	/* --days: spread over that many days (and worked: seed_metrics.c) */
+	int64_t step = x->o->days > 0 && x->o->tickets > 0
+			       ? (int64_t)x->o->days * 86400000 / x->o->tickets
+			       : 1000;
+	int64_t first_tid = 0, tid = 0;
 	int rc = 0;
 
 	if (x->phase == 0) {
@@ -135,7 +140,7 @@ static int seed_job(struct hd_conn *c, void *arg, struct hd_err *err)
 		const char *status = statuses[rnd(&x->rng) % 8];
 		int active = strcmp(status, "solved") && strcmp(status, "closed");
 		int64_t customer = x->first_customer + (int64_t)(rnd(&x->rng) % (uint64_t)x->ncustomers);
-		int64_t at = x->now - (x->o->tickets - i) * 1000, tid;
+		int64_t at = x->now - (x->o->tickets - i) * step;
 		sqlite3_stmt *s = hd_db_stmt(c,
 					     "INSERT INTO tickets (subject, status, active, priority, "
 					     "channel, team_id, customer_id, created_at, updated_at, "
@@ -158,6 +163,7 @@ static int seed_job(struct hd_conn *c, void *arg, struct hd_err *err)
 			rc = hd_db_error(c, sqlite3_errcode(c->db), err);
 		hd_db_done(s);
 		tid = sqlite3_last_insert_rowid(c->db);
+		first_tid = first_tid ? first_tid : tid;
 		for (int m = 0; m < x->o->messages_per_ticket && !rc; m++) {
 			s = hd_db_stmt(c,
 				       "INSERT INTO messages (ticket_id, author, author_id, "
@@ -178,6 +184,8 @@ static int seed_job(struct hd_conn *c, void *arg, struct hd_err *err)
 			hd_db_done(s);
 		}
 	}
+	if (!rc && x->o->days > 0 && first_tid)
+		rc = hd_seed_metrics(c, first_tid, tid, x->now, &x->rng, err);
 	return rc;
 }
 

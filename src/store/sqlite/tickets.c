@@ -19,7 +19,8 @@
 	"t.id, t.subject, t.status, t.priority, t.channel, t.team_id, tm.name, t.assignee_id, " \
 	"ag.name, t.customer_id, cu.name, t.created_at, t.updated_at, t.first_response_due, "   \
 	"t.first_response_at, t.solved_at, t.closed_at, t.reopen_count, t.version, "            \
-	"t.message_count, t.related_id, t.related_kind "
+	"t.message_count, t.related_id, t.related_kind, t.first_solved_at, t.close_kind, "    \
+	"t.close_reason, t.sla_policy_id, t.sla_next_due, t.sla_state "
 #define TICKET_FROM                                                                            \
 	"FROM tickets t LEFT JOIN teams tm ON tm.id = t.team_id "                              \
 	"LEFT JOIN agents ag ON ag.id = t.assignee_id "                                        \
@@ -51,13 +52,27 @@ static void read_ticket(sqlite3_stmt *s, void *item, struct hd_arena *a)
 	t->message_count = sqlite3_column_int64(s, 19);
 	t->related_id = sqlite3_column_int64(s, 20);
 	t->related_kind = hd_db_text(s, 21, a);
+	t->lc.first_solved_at = sqlite3_column_int64(s, 22);
+	t->lc.close_kind = sqlite3_column_type(s, 23) == SQLITE_NULL
+				   ? HD_CLOSE_NONE
+				   : hd_close_kind_parse((const char *)sqlite3_column_text(s, 23));
+	t->lc.close_reason = sqlite3_column_type(s, 24) == SQLITE_NULL
+				     ? HD_REASON_NONE
+				     : hd_close_reason_parse((const char *)sqlite3_column_text(s, 24));
+	t->sla_policy_id = sqlite3_column_int64(s, 25);
+	t->sla_next_due = sqlite3_column_int64(s, 26);
+	t->sla_state = hd_db_text(s, 27, a);
+	t->tags = NULL;
+	t->ntags = 0;
 }
 
 /* The fields the lifecycle and the patch need, read inside a write. */
 struct ticket_row {
 	struct hd_lifecycle lc;
-	int64_t team_id, assignee_id, customer_id, version;
+	int64_t team_id, assignee_id, customer_id, version, created_at;
+	int64_t unanswered_since;
 	enum hd_priority priority;
+	enum hd_channel channel;
 	char subject[1024];
 };
 
@@ -66,7 +81,8 @@ static int load_row(struct hd_conn *c, int64_t id, struct ticket_row *r, struct 
 	sqlite3_stmt *s = hd_db_stmt(c,
 				     "SELECT status, first_response_at, solved_at, closed_at, "
 				     "reopen_count, team_id, assignee_id, customer_id, version, "
-				     "priority, subject FROM tickets WHERE id = ?1",
+				     "priority, subject, first_solved_at, close_kind, close_reason, "
+				     "created_at, unanswered_since, channel FROM tickets WHERE id = ?1",
 				     err);
 	int rc = 0, step;
 
@@ -75,6 +91,9 @@ static int load_row(struct hd_conn *c, int64_t id, struct ticket_row *r, struct 
 	sqlite3_bind_int64(s, 1, id);
 	step = sqlite3_step(s);
 	if (step == SQLITE_ROW) {
+		const char *kind = (const char *)sqlite3_column_text(s, 12);
+		const char *reason = (const char *)sqlite3_column_text(s, 13);
+
 		r->lc.status = hd_status_parse((const char *)sqlite3_column_text(s, 0));
 		r->lc.first_response_at = sqlite3_column_int64(s, 1);
 		r->lc.solved_at = sqlite3_column_int64(s, 2);
@@ -87,6 +106,13 @@ static int load_row(struct hd_conn *c, int64_t id, struct ticket_row *r, struct 
 		r->priority = hd_priority_parse((const char *)sqlite3_column_text(s, 9));
 		snprintf(r->subject, sizeof(r->subject), "%s",
 			 (const char *)sqlite3_column_text(s, 10));
+		r->lc.first_solved_at = sqlite3_column_int64(s, 11);
+		r->lc.close_kind = kind ? (enum hd_close_kind)hd_close_kind_parse(kind) : HD_CLOSE_NONE;
+		r->lc.close_reason =
+			reason ? (enum hd_close_reason)hd_close_reason_parse(reason) : HD_REASON_NONE;
+		r->created_at = sqlite3_column_int64(s, 14);
+		r->unanswered_since = sqlite3_column_int64(s, 15);
+		r->channel = hd_channel_parse((const char *)sqlite3_column_text(s, 16));
 	} else if (step == SQLITE_DONE) {
 		rc = hd_err_set(err, HD_ENOTFOUND, NULL, "there is no ticket %lld", (long long)id);
 	} else {
@@ -96,15 +122,48 @@ static int load_row(struct hd_conn *c, int64_t id, struct ticket_row *r, struct 
 	return rc;
 }
 
-/* Write the lifecycle fields and bump version/updated_at. */
-static int save_lifecycle(struct hd_conn *c, int64_t id, const struct hd_lifecycle *lc,
-			  int64_t now, int add_messages, struct hd_err *err)
+/* A ticket was solved at `lc->solved_at`: its resolution times (calendar
+ * and business), the first time also the first resolution. */
+static int stamp_resolution(struct hd_conn *c, int64_t id, const struct ticket_row *r,
+			    const struct hd_lifecycle *lc, int64_t now, struct hd_err *err)
+{
+	int64_t cal = lc->solved_at - r->created_at, bus = 0;
+	int first = lc->first_solved_at == lc->solved_at;
+	sqlite3_stmt *s;
+	int rc = hd_sla_business_ms(c, id, r->created_at, lc->solved_at, now, &bus, err);
+
+	if (rc)
+		return rc;
+	s = hd_db_stmt(c,
+		       "UPDATE tickets SET full_res_cal = ?2, full_res_bus = ?3, "
+		       "first_res_cal = CASE WHEN ?4 THEN ?2 ELSE first_res_cal END, "
+		       "first_res_bus = CASE WHEN ?4 THEN ?3 ELSE first_res_bus END WHERE id = ?1",
+		       err);
+	if (!s)
+		return HD_EIO;
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int64(s, 2, cal);
+	sqlite3_bind_int64(s, 3, bus);
+	sqlite3_bind_int(s, 4, first);
+	if (sqlite3_step(s) != SQLITE_DONE)
+		rc = hd_db_error(c, sqlite3_errcode(c->db), err);
+	hd_db_done(s);
+	return rc;
+}
+
+/* Write the lifecycle fields (from `r->lc` to `lc`), bump version and
+ * updated_at, keep the auto-close timer and resolution times in step with
+ * the status, and bring the SLA clocks up to date. */
+static int save_lifecycle(struct hd_conn *c, int64_t id, const struct ticket_row *r,
+			  const struct hd_lifecycle *lc, int64_t now, int add_messages,
+			  struct hd_err *err)
 {
 	sqlite3_stmt *s = hd_db_stmt(c,
 				     "UPDATE tickets SET status = ?2, active = ?3, "
 				     "first_response_at = ?4, solved_at = ?5, closed_at = ?6, "
 				     "reopen_count = ?7, updated_at = ?8, version = version + 1, "
-				     "message_count = message_count + ?9 WHERE id = ?1",
+				     "message_count = message_count + ?9, first_solved_at = ?10, "
+				     "close_kind = ?11, close_reason = ?12 WHERE id = ?1",
 				     err);
 	int rc = 0;
 
@@ -119,10 +178,18 @@ static int save_lifecycle(struct hd_conn *c, int64_t id, const struct hd_lifecyc
 	sqlite3_bind_int(s, 7, lc->reopen_count);
 	sqlite3_bind_int64(s, 8, now);
 	sqlite3_bind_int(s, 9, add_messages);
+	hd_db_bind_id(s, 10, lc->first_solved_at);
+	hd_db_bind_text(s, 11, lc->close_kind ? hd_close_kind_name(lc->close_kind) : NULL);
+	hd_db_bind_text(s, 12, lc->close_reason ? hd_close_reason_name(lc->close_reason) : NULL);
 	if (sqlite3_step(s) != SQLITE_DONE)
 		rc = hd_db_error(c, sqlite3_errcode(c->db), err);
 	hd_db_done(s);
-	return rc;
+	if (!rc && lc->status != r->lc.status)
+		rc = hd_timer_set(c, "ticket.autoclose", id, id,
+				  hd_lifecycle_autoclose_at(lc, c->st->autoclose_grace_ms), err);
+	if (!rc && lc->status == HD_STATUS_SOLVED && r->lc.status != HD_STATUS_SOLVED)
+		rc = stamp_resolution(c, id, r, lc, now, err);
+	return rc ? rc : hd_sla_refresh(c, id, now, err);
 }
 
 int hd_event_json(struct hd_conn *c, int64_t tid, const struct hd_actor *who, const char *type,
@@ -172,14 +239,88 @@ static int team_by_name(struct hd_conn *c, const char *name, int64_t *id, struct
 	return rc;
 }
 
+/* A public agent reply at `now` answered the customer: record the response
+ * sample (first or next) and, for the first, the ticket's first response
+ * time. */
+static int record_response(struct hd_conn *c, int64_t id, const struct ticket_row *r,
+			   int64_t agent_id, int64_t now, struct hd_err *err)
+{
+	int first = !r->lc.first_response_at;
+	int64_t from = first ? r->created_at : r->unanswered_since, bus = 0;
+	sqlite3_stmt *s;
+	int rc;
+
+	if (!first && !from)
+		return 0; /* nobody was waiting: an update, not a response */
+	rc = hd_sla_business_ms(c, id, from, now, now, &bus, err);
+	if (rc)
+		return rc;
+	s = hd_db_stmt(c,
+		       "INSERT INTO responses (ticket_id, at, kind, waited_cal, waited_bus, agent_id, "
+		       "team_id, channel, priority) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+		       err);
+	if (!s)
+		return HD_EIO;
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int64(s, 2, now);
+	sqlite3_bind_text(s, 3, first ? "first" : "next", -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 4, now - from);
+	sqlite3_bind_int64(s, 5, bus);
+	hd_db_bind_id(s, 6, agent_id);
+	hd_db_bind_id(s, 7, r->team_id);
+	sqlite3_bind_text(s, 8, hd_channel_name(r->channel), -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 9, hd_priority_name(r->priority), -1, SQLITE_STATIC);
+	if (sqlite3_step(s) != SQLITE_DONE)
+		rc = hd_db_error(c, sqlite3_errcode(c->db), err);
+	hd_db_done(s);
+	if (rc || !first)
+		return rc;
+	s = hd_db_stmt(c, "UPDATE tickets SET frt_cal = ?2, frt_bus = ?3 WHERE id = ?1", err);
+	if (!s)
+		return HD_EIO;
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int64(s, 2, now - from);
+	sqlite3_bind_int64(s, 3, bus);
+	if (sqlite3_step(s) != SQLITE_DONE)
+		rc = hd_db_error(c, sqlite3_errcode(c->db), err);
+	hd_db_done(s);
+	return rc;
+}
+
+/* Who is waiting for whom: a public customer message starts the wait (the
+ * oldest unanswered one counts); a public agent reply ends it. */
+static int track_wait(struct hd_conn *c, int64_t id, enum hd_author author, int64_t now,
+		      struct hd_err *err)
+{
+	sqlite3_stmt *s = hd_db_stmt(
+		c,
+		author == HD_AUTHOR_CUSTOMER
+			? "UPDATE tickets SET unanswered_since = coalesce(unanswered_since, ?2) "
+			  "WHERE id = ?1"
+			: "UPDATE tickets SET unanswered_since = NULL, last_public_reply_at = ?2 "
+			  "WHERE id = ?1",
+		err);
+	int rc = 0;
+
+	if (!s)
+		return HD_EIO;
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int64(s, 2, now);
+	if (sqlite3_step(s) != SQLITE_DONE)
+		rc = hd_db_error(c, sqlite3_errcode(c->db), err);
+	hd_db_done(s);
+	return rc;
+}
+
 /* ---- create ------------------------------------------------------------- */
 
 int hd_ticket_insert(struct hd_conn *c, const struct hd_actor *who, const struct hd_ticket_new *in,
 		     int64_t now, int64_t *id, struct hd_err *err)
 {
-	struct hd_lifecycle lc = { HD_STATUS_NEW, 0, 0, 0, 0 };
+	struct hd_lifecycle lc = { .status = HD_STATUS_NEW };
 	struct hd_message_new m;
-	int64_t team = in->team_id, customer = 0, mid = 0;
+	int64_t team = in->team_id, assignee = in->assignee_id, customer = 0, mid = 0, due = 0;
+	struct hd_ticket_new ack;
 	sqlite3_stmt *s;
 	json_t *data;
 	int rc = 0;
@@ -192,6 +333,8 @@ int hd_ticket_insert(struct hd_conn *c, const struct hd_actor *who, const struct
 		rc = check_agent(c, in->assignee_id, err);
 	if (!rc)
 		rc = hd_customer_resolve(c, &in->requester, now, &customer, err);
+	if (!rc && in->related_id && !strcmp(in->related_kind, "follow_up"))
+		rc = hd_followup_owner(c, in->related_id, &team, &assignee, err);
 	if (rc)
 		return rc;
 
@@ -224,11 +367,9 @@ int hd_ticket_insert(struct hd_conn *c, const struct hd_actor *who, const struct
 	sqlite3_bind_text(s, 4, hd_priority_name(in->priority), -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 5, hd_channel_name(in->channel), -1, SQLITE_STATIC);
 	hd_db_bind_id(s, 6, team);
-	hd_db_bind_id(s, 7, in->assignee_id);
+	hd_db_bind_id(s, 7, assignee);
 	sqlite3_bind_int64(s, 8, customer);
 	sqlite3_bind_int64(s, 9, now);
-	if (in->created_by == HD_AUTHOR_CUSTOMER)
-		hd_db_bind_id(s, 10, in->first_response_due);
 	hd_db_bind_id(s, 11, lc.first_response_at);
 	hd_db_bind_id(s, 12, in->related_id);
 	hd_db_bind_text(s, 13, in->related_id ? in->related_kind : NULL);
@@ -245,7 +386,7 @@ int hd_ticket_insert(struct hd_conn *c, const struct hd_actor *who, const struct
 	data = json_pack("{s:s,s:s,s:s,s:s,s:o,s:o,s:I,s:s,s:I}", "subject", in->subject, "status",
 			 hd_status_name(lc.status), "priority", hd_priority_name(in->priority),
 			 "channel", hd_channel_name(in->channel), "team_id", json_id(team),
-			 "assignee_id", json_id(in->assignee_id), "customer_id",
+			 "assignee_id", json_id(assignee), "customer_id",
 			 (json_int_t)customer, "created_by", hd_author_name(in->created_by),
 			 "message_id", (json_int_t)mid);
 	if (data && in->related_id) {
@@ -253,9 +394,24 @@ int hd_ticket_insert(struct hd_conn *c, const struct hd_actor *who, const struct
 		json_object_set_new(data, "related_kind", json_string(in->related_kind));
 	}
 	rc = hd_event_json(c, *id, who, "ticket.created", data, now, err);
-	if (!rc && in->created_by == HD_AUTHOR_CUSTOMER)
-		rc = hd_outmail_ack(c, in, *id, customer, now, err);
-	return rc;
+	if (!rc && m.visibility == HD_VIS_PUBLIC && m.author != HD_AUTHOR_SYSTEM)
+		rc = track_wait(c, *id, m.author, now, err);
+	if (!rc && in->related_id && !strcmp(in->related_kind, "follow_up"))
+		rc = hd_followup_history(c, *id, in->related_id, now, err);
+	rc = rc ? rc : hd_sla_refresh(c, *id, now, err);
+	if (rc || in->created_by != HD_AUTHOR_CUSTOMER)
+		return rc;
+	/* the acknowledgement promises what the SLA policy says */
+	s = hd_db_stmt(c, "SELECT first_response_due FROM tickets WHERE id = ?1", err);
+	if (!s)
+		return HD_EIO;
+	sqlite3_bind_int64(s, 1, *id);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		due = sqlite3_column_int64(s, 0);
+	hd_db_done(s);
+	ack = *in;
+	ack.first_response_due = due;
+	return hd_outmail_ack(c, &ack, *id, customer, now, err);
 }
 
 struct create_ctx {
@@ -306,6 +462,8 @@ int hd_store_ticket_get(struct hd_store *st, int64_t id, struct hd_ticket *out,
 		sqlite3_bind_int64(s, 1, id);
 		rc = hd_db_get(c, s, read_ticket, out, a, "ticket", id, err);
 	}
+	if (!rc)
+		rc = hd_tags_load(c, id, &out->tags, &out->ntags, a, err);
 	hd_db_release(st, c);
 	return rc;
 }
@@ -346,8 +504,9 @@ static int update_job(struct hd_conn *c, void *arg, struct hd_err *err)
 		goto out;
 	}
 	lc = r.lc;
-	if (p->set_status) {
-		rc = hd_lifecycle_set_status(&r.lc, p->status, x->now, &lc, err);
+	if (p->set_status || p->close_reason) {
+		rc = hd_lifecycle_set_status(&r.lc, p->set_status ? p->status : r.lc.status,
+					     p->close_reason, x->now, &lc, err);
 		if (rc)
 			goto out;
 		if (lc.status != r.lc.status)
@@ -356,9 +515,12 @@ static int update_job(struct hd_conn *c, void *arg, struct hd_err *err)
 		if (lc.reopen_count != r.lc.reopen_count)
 			change(before, after, "reopen_count", json_integer(r.lc.reopen_count),
 			       json_integer(lc.reopen_count));
+		if (lc.close_reason != r.lc.close_reason)
+			change(before, after, "close_reason", json_null(),
+			       json_string(hd_close_reason_name(lc.close_reason)));
 	}
 	if (r.lc.status == HD_STATUS_CLOSED &&
-	    (p->set_subject || p->set_priority || p->set_team || p->set_assignee)) {
+	    (p->set_subject || p->set_priority || p->set_team || p->set_assignee || p->set_tags)) {
 		rc = hd_err_set(err, HD_ECONFLICT, NULL,
 				"a closed ticket cannot change; open a follow-up ticket instead");
 		goto out;
@@ -383,6 +545,8 @@ static int update_job(struct hd_conn *c, void *arg, struct hd_err *err)
 	}
 	if (p->set_subject && strcmp(p->subject, r.subject) != 0)
 		change(before, after, "subject", json_string(r.subject), json_string(p->subject));
+	if (p->set_tags && (rc = hd_tags_replace(c, x->id, p->tags, p->ntags, before, after, err)))
+		goto out;
 	if (json_object_size(after) == 0)
 		goto out; /* nothing changes: no event, no new version */
 
@@ -402,12 +566,14 @@ static int update_job(struct hd_conn *c, void *arg, struct hd_err *err)
 	if (sqlite3_step(s) != SQLITE_DONE)
 		rc = hd_db_error(c, sqlite3_errcode(c->db), err);
 	hd_db_done(s);
-	rc = rc ? rc : save_lifecycle(c, x->id, &lc, x->now, 0, err);
+	rc = rc ? rc : save_lifecycle(c, x->id, &r, &lc, x->now, 0, err);
 	if (!rc) {
 		rc = hd_event_json(c, x->id, x->who, "ticket.updated",
 				json_pack("{s:O,s:O}", "before", before, "after", after), x->now,
 				err);
 	}
+	if (!rc && lc.status == HD_STATUS_SOLVED && r.lc.status != HD_STATUS_SOLVED)
+		rc = hd_resolution_ask(c, x->id, r.customer_id, r.subject, &lc, x->now, err);
 out:
 	json_decref(before);
 	json_decref(after);
@@ -431,6 +597,7 @@ int hd_ticket_add_message(struct hd_conn *c, const struct hd_actor *who, int64_t
 	struct ticket_row r;
 	struct hd_lifecycle lc;
 	int64_t author_id;
+	int public_words = in->visibility == HD_VIS_PUBLIC && in->author != HD_AUTHOR_SYSTEM;
 	int rc = load_row(c, id, &r, err);
 
 	if (rc)
@@ -443,7 +610,11 @@ int hd_ticket_add_message(struct hd_conn *c, const struct hd_actor *who, int64_t
 		    : in->author == HD_AUTHOR_AGENT    ? who->id
 						       : 0;
 	rc = hd_message_insert(c, id, in, author_id, now, mid, err);
-	rc = rc ? rc : save_lifecycle(c, id, &lc, now, 1, err);
+	if (!rc && public_words && in->author == HD_AUTHOR_AGENT)
+		rc = record_response(c, id, &r, author_id, now, err);
+	if (!rc && public_words)
+		rc = track_wait(c, id, in->author, now, err);
+	rc = rc ? rc : save_lifecycle(c, id, &r, &lc, now, 1, err);
 	rc = rc ? rc
 		: hd_event_json(c, id, who, "message.added",
 				json_pack("{s:I,s:s,s:s,s:I}", "message_id", (json_int_t)*mid,
@@ -465,6 +636,147 @@ int hd_ticket_add_message(struct hd_conn *c, const struct hd_actor *who, int64_t
 	return rc;
 }
 
+/* The customer's words on a closed ticket start a follow-up ticket, linked
+ * to it, with its subject, owner and story (followup.c); `*mid` is the new
+ * ticket's first message. HD_ENOTFOUND (without touching `err`) when the
+ * message belongs on ticket `id` itself. */
+static int follow_up(struct hd_conn *c, const struct hd_actor *who, int64_t id,
+		     const struct hd_message_new *in, int64_t now, int64_t *mid,
+		     struct hd_err *err)
+{
+	struct hd_ticket_new t;
+	struct ticket_row r;
+	sqlite3_stmt *s;
+	int64_t nid = 0;
+	int rc;
+
+	if (in->author != HD_AUTHOR_CUSTOMER || in->visibility != HD_VIS_PUBLIC)
+		return HD_ENOTFOUND;
+	rc = load_row(c, id, &r, err);
+	if (rc || r.lc.status != HD_STATUS_CLOSED)
+		return rc ? rc : HD_ENOTFOUND;
+	memset(&t, 0, sizeof(t));
+	t.subject = r.subject;
+	t.requester.customer_id = r.customer_id;
+	t.created_by = HD_AUTHOR_CUSTOMER;
+	t.priority = r.priority;
+	t.channel = r.channel;
+	t.text = in->text;
+	t.html = in->html;
+	t.display_text = in->display_text;
+	t.source_id = in->source_id;
+	t.raw_sha256 = in->raw_sha256;
+	t.attachments = in->attachments;
+	t.nattachments = in->nattachments;
+	t.related_id = id;
+	t.related_kind = "follow_up";
+	rc = hd_ticket_insert(c, who, &t, now, &nid, err);
+	s = rc ? NULL : hd_db_stmt(c, "SELECT min(id) FROM messages WHERE ticket_id = ?1", err);
+	if (!rc && !s)
+		return HD_EIO;
+	if (!rc) {
+		sqlite3_bind_int64(s, 1, nid);
+		if (sqlite3_step(s) == SQLITE_ROW)
+			*mid = sqlite3_column_int64(s, 0);
+		hd_db_done(s);
+		rc = hd_event_json(c, id, who, "ticket.linked",
+				   json_pack("{s:I,s:s,s:s}", "ticket_id", (json_int_t)nid, "kind",
+					     "follow_up", "why", "the customer wrote on a closed ticket"),
+				   now, err);
+	}
+	return rc;
+}
+
+/* ---- the customer's answer and the auto-close ------------------------------ */
+
+/* Answer "is it solved?" on ticket `id`; `solved_at` (0: any) is the solve
+ * the customer's link was for. */
+static int answer(struct hd_conn *c, const struct hd_actor *who, int64_t id, int yes,
+		  int64_t solved_at, int64_t now, struct hd_err *err)
+{
+	struct ticket_row r;
+	struct hd_lifecycle lc;
+	int rc = load_row(c, id, &r, err);
+
+	if (rc)
+		return rc;
+	if (solved_at && r.lc.status == HD_STATUS_SOLVED && r.lc.solved_at != solved_at)
+		return hd_err_set(err, HD_ECONFLICT, "token",
+				  "this link is from an earlier resolution of the ticket; use the "
+				  "one in the latest mail");
+	rc = hd_lifecycle_confirm(&r.lc, yes, now, &lc, err);
+	rc = rc ? rc : save_lifecycle(c, id, &r, &lc, now, 0, err);
+	rc = rc ? rc
+		: hd_event_json(c, id, who, yes ? "resolution.confirmed" : "resolution.rejected",
+				json_pack("{s:s,s:s}", "before", hd_status_name(r.lc.status),
+					  "after", hd_status_name(lc.status)),
+				now, err);
+	return rc;
+}
+
+struct answer_ctx {
+	const struct hd_actor *who;
+	const char *token;
+	int64_t id;
+	int yes;
+	int64_t now;
+};
+
+static int answer_job(struct hd_conn *c, void *arg, struct hd_err *err)
+{
+	struct answer_ctx *x = arg;
+	struct hd_actor customer = { HD_AUTHOR_CUSTOMER, 0, HD_ROLE_AGENT };
+	int64_t solved_at = 0;
+
+	if (x->token) {
+		if (!hd_link_check(c->st->mail_key, x->token, &x->id, &solved_at))
+			return hd_err_set(err, HD_ENOTFOUND, "token",
+					  "this link is not valid; please use the link from our "
+					  "latest mail");
+		return answer(c, &customer, x->id, x->yes, solved_at, x->now, err);
+	}
+	return answer(c, x->who, x->id, x->yes, 0, x->now, err);
+}
+
+int hd_store_resolution_answer(struct hd_store *st, const char *token, int yes, int64_t *ticket,
+			       struct hd_err *err)
+{
+	struct answer_ctx x = { NULL, token, 0, yes, hd_now_ms() };
+	int rc = hd_writer_run(st, answer_job, &x, err);
+
+	*ticket = x.id;
+	return rc;
+}
+
+int hd_store_ticket_confirm(struct hd_store *st, const struct hd_actor *who, int64_t id, int yes,
+			    struct hd_err *err)
+{
+	struct answer_ctx x = { who, NULL, id, yes, hd_now_ms() };
+
+	return hd_writer_run(st, answer_job, &x, err);
+}
+
+int hd_ticket_fire_autoclose(struct hd_conn *c, int64_t tid, int64_t ref, int64_t due,
+			     int64_t now, struct hd_err *err)
+{
+	struct hd_actor sys = { HD_AUTHOR_SYSTEM, 0, HD_ROLE_AGENT };
+	struct ticket_row r;
+	struct hd_lifecycle lc;
+	int rc = load_row(c, tid, &r, err);
+
+	if (rc == HD_ENOTFOUND || (!rc && r.lc.status != HD_STATUS_SOLVED))
+		return 0; /* answered or reopened meanwhile */
+	rc = rc ? rc : hd_lifecycle_autoclose(&r.lc, now, &lc, err);
+	rc = rc ? rc : save_lifecycle(c, tid, &r, &lc, now, 0, err);
+	return rc ? rc
+		  : hd_event_json(c, tid, &sys, "ticket.updated",
+				  json_pack("{s:{s:s},s:{s:s,s:s},s:s}", "before", "status",
+					    "solved", "after", "status", "closed", "close_kind",
+					    "unconfirmed", "why",
+					    "no answer from the customer within the grace period"),
+				  now, err);
+}
+
 struct msg_ctx {
 	const struct hd_actor *who;
 	int64_t id;
@@ -481,7 +793,9 @@ static int message_job(struct hd_conn *c, void *arg, struct hd_err *err)
 
 	if (rc)
 		return rc < 0 ? rc : 0;
-	rc = hd_ticket_add_message(c, x->who, x->id, x->in, x->now, &x->mid, err);
+	rc = follow_up(c, x->who, x->id, x->in, x->now, &x->mid, err);
+	if (rc == HD_ENOTFOUND)
+		rc = hd_ticket_add_message(c, x->who, x->id, x->in, x->now, &x->mid, err);
 	return rc ? rc : hd_idem_save(c, x->idem, x->mid, x->now, err);
 }
 

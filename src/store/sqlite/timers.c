@@ -53,6 +53,8 @@ static const struct {
 	{ "sla.warn", hd_sla_fire_warn },
 	{ "sla.breach", hd_sla_fire_breach },
 	{ "ticket.autoclose", hd_ticket_fire_autoclose },
+	{ "promise.remind", hd_promise_fire_remind },
+	{ "promise.overdue", hd_promise_fire_overdue },
 };
 
 static hd_timer_fn handler(const char *kind)
@@ -116,11 +118,28 @@ static int fire_job(struct hd_conn *c, void *arg, struct hd_err *err)
 	hd_db_done(s);
 	for (int i = 0; i < n && !rc; i++) {
 		hd_timer_fn fn = handler(due[i].kind);
+		struct hd_err e = { 0 };
 
+		/* each timer in its own savepoint: one that cannot be acted on
+		 * (its ticket is gone, its data is broken) is dropped with a
+		 * log line instead of blocking every timer behind it */
+		rc = hd_db_exec(c, "SAVEPOINT timer", err);
+		if (rc)
+			break;
 		/* deleted first: a handler may set the same timer again */
-		rc = delete_timer(c, due[i].id, err);
+		rc = delete_timer(c, due[i].id, &e);
 		if (!rc && fn)
-			rc = fn(c, due[i].ticket, due[i].ref, due[i].due, x->now, err);
+			rc = fn(c, due[i].ticket, due[i].ref, due[i].due, x->now, &e);
+		if (rc && rc != HD_EIO && rc != HD_EBUSY && rc != HD_ENOMEM) {
+			fprintf(stderr, "heed: timer %s of ticket %lld dropped: %s\n", due[i].kind,
+				(long long)due[i].ticket, e.msg);
+			hd_db_exec(c, "ROLLBACK TO timer", NULL);
+			rc = delete_timer(c, due[i].id, err);
+		} else if (rc) {
+			*err = e; /* the database is busy or failing: retry the batch later */
+			hd_db_exec(c, "ROLLBACK TO timer", NULL);
+		}
+		hd_db_exec(c, "RELEASE timer", NULL);
 		x->fired++;
 	}
 	return rc;

@@ -630,13 +630,40 @@ static int patch(const char *text, struct hd_ticket_patch *p, const char **team)
 	int rc;
 
 	hd_err_clear(&err);
-	rc = hd_in_ticket_patch(j, p, team, &err);
+	rc = hd_in_ticket_patch(j, p, team, &arena, &err);
 	if (!rc && *team)
 		*team = hd_arena_strdup(&arena, *team);
 	if (!rc && p->subject)
 		p->subject = hd_arena_strdup(&arena, p->subject);
+	for (size_t i = 0; !rc && i < p->ntags; i++)
+		((const char **)p->tags)[i] = hd_arena_strdup(&arena, p->tags[i]);
 	json_decref(j);
 	return rc;
+}
+
+static void patch_tags_and_close_reason(void **state)
+{
+	struct hd_ticket_patch p;
+	const char *team;
+
+	assert_int_equal(patch("{\"tags\": [\"vip\", \"sla-breached\", \"a.b:c_d\"]}", &p, &team), 0);
+	assert_true(p.set_tags);
+	assert_int_equal(p.ntags, 3);
+	assert_string_equal(p.tags[1], "sla-breached");
+	assert_int_equal(patch("{\"tags\": []}", &p, &team), 0);
+	assert_true(p.set_tags);
+	assert_int_equal(p.ntags, 0);
+	assert_int_equal(patch("{\"tags\": [\"VIP\"]}", &p, &team), HD_EINVAL);
+	assert_string_equal(err.field, "tags");
+	assert_int_equal(patch("{\"tags\": [\"two words\"]}", &p, &team), HD_EINVAL);
+	assert_int_equal(patch("{\"tags\": [\"\"]}", &p, &team), HD_EINVAL);
+	assert_int_equal(patch("{\"tags\": \"vip\"}", &p, &team), HD_EINVAL);
+	assert_int_equal(patch("{\"tags\": [1]}", &p, &team), HD_EINVAL);
+	assert_int_equal(patch("{\"status\": \"closed\", \"close_reason\": \"spam\"}", &p, &team), 0);
+	assert_int_equal(p.close_reason, HD_REASON_SPAM);
+	assert_int_equal(patch("{\"close_reason\": \"none\"}", &p, &team), HD_EINVAL);
+	assert_string_equal(err.field, "close_reason");
+	assert_int_equal(patch("{\"close_reason\": \"fixed\"}", &p, &team), HD_EINVAL);
 }
 
 static void patch_sets_only_given_fields(void **state)
@@ -1097,6 +1124,7 @@ int main(void)
 		T(attachment_fields),
 		T(attachment_count_cap),
 		T(patch_sets_only_given_fields),
+		T(patch_tags_and_close_reason),
 		T(patch_absent_null_and_value),
 		T(patch_refusals),
 		T(message_defaults_and_fields),

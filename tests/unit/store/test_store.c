@@ -23,10 +23,10 @@
 #include <unistd.h>
 
 #include "domain/search_query.h"
+#include "domain/ack.h"
 #include "store/store.h"
 #include "util/secret.h"
 
-static const int64_t DUE = 1795442700000;
 
 struct fx {
 	char dir[64];
@@ -46,7 +46,7 @@ static int setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof(*f));
 	/* many tickets from one address here: lift the automatic-reply limit */
-	struct hd_store_opts o = { NULL, 4, 2048, NULL, NULL, 1000000, 0 };
+	struct hd_store_opts o = { .readers = 4, .cache_kib = 2048, .autoreply_max = 1000000 };
 	struct hd_agent_new an = { "Alice Agent", "alice@example.com", HD_ROLE_ADMIN, NULL };
 	struct hd_err err = { 0 };
 
@@ -93,7 +93,6 @@ static struct hd_ticket_new tnew(const char *subject, enum hd_idkind kind, const
 	t.priority = HD_PRIORITY_NORMAL;
 	t.channel = HD_CHANNEL_API;
 	t.text = text;
-	t.first_response_due = DUE;
 	t.desk_name = "Acme Support";
 	return t;
 }
@@ -198,7 +197,7 @@ static void schema_is_current(void **state)
 static void reopening_keeps_data_and_version(void **state)
 {
 	struct fx *f = *state;
-	struct hd_store_opts o = { f->dir, 2, 1024, NULL, NULL, 0, 0 };
+	struct hd_store_opts o = { .data_dir = f->dir, .readers = 2, .cache_kib = 1024 };
 	int64_t id = create_simple(f, "Persist me", "p@example.com");
 	int have, want;
 
@@ -277,7 +276,8 @@ static void ticket_by_email_creates_then_reuses_customer(void **state)
 	assert_string_equal(ta.subject, "First");
 	assert_int_equal(ta.lc.status, HD_STATUS_NEW);
 	assert_int_equal(ta.message_count, 1);
-	assert_int_equal(ta.first_response_due, DUE);
+	/* no SLA policy: the desk's default, 480 minutes of calendar time */
+	assert_int_equal(ta.first_response_due, ta.created_at + 480 * 60000);
 	assert_int_equal(ta.lc.first_response_at, 0);
 	assert_int_equal(ta.team_id, 0);
 	assert_null(ta.team_name);
@@ -310,9 +310,10 @@ static void customer_ticket_queues_acknowledgement(void **state)
 				      "It burns.\nPlease hurry.");
 	int64_t id = create(f, &t);
 	struct hd_outbox_item *it;
-	char want[128];
+	char want[128], due[64];
 
 	assert_int_equal(outbox_count(f, id, &it), 1);
+	hd_ack_format_due(get(f, id).first_response_due, due, sizeof(due));
 	assert_string_equal(it[0].kind, "ack");
 	assert_int_equal(it[0].ticket_id, id);
 	assert_string_equal(it[0].to_addr, "ada@example.com");
@@ -321,7 +322,7 @@ static void customer_ticket_queues_acknowledgement(void **state)
 	assert_string_equal(it[0].subject, want);
 	assert_non_null(strstr(it[0].body_text, "> It burns.\n> Please hurry.\n"));
 	assert_non_null(strstr(it[0].body_text, "Hello Ada Lovelace,"));
-	assert_non_null(strstr(it[0].body_text, "Monday 23 November 2026, 14:05 UTC"));
+	assert_non_null(strstr(it[0].body_text, due));
 	assert_non_null(strstr(it[0].body_text, "Acme Support"));
 	assert_string_equal(it[0].status, "queued");
 	assert_non_null(it[0].message_id);
@@ -482,15 +483,27 @@ static void messages_drive_the_lifecycle(void **state)
 	assert_int_equal(t.lc.reopen_count, 1);
 	assert_int_equal(t.lc.solved_at, 0);
 
-	/* closed is final */
-	assert_int_equal(set_status(f, id, HD_STATUS_CLOSED), 0);
-	assert_int_equal(add_msg(f, id, HD_AUTHOR_CUSTOMER, HD_VIS_PUBLIC, "hello?", NULL),
-			 HD_ECONFLICT);
+	/* closing needs a reason; closed is final; the customer writing
+	 * again starts a follow-up ticket */
+	assert_int_equal(set_status(f, id, HD_STATUS_CLOSED), HD_ECONFLICT);
+	{
+		struct hd_ticket_patch p;
+
+		memset(&p, 0, sizeof(p));
+		p.set_status = 1;
+		p.status = HD_STATUS_CLOSED;
+		p.close_reason = HD_REASON_DUPLICATE;
+		assert_int_equal(hd_store_ticket_update(f->st, &f->agent, id, &p, NULL), 0);
+	}
+	assert_int_equal(add_msg(f, id, HD_AUTHOR_CUSTOMER, HD_VIS_PUBLIC, "hello?", NULL), 0);
+	assert_int_equal(events_of(f, id, "ticket.linked", NULL), 1);
 	assert_int_equal(add_msg(f, id, HD_AUTHOR_AGENT, HD_VIS_PUBLIC, "bye", NULL),
 			 HD_ECONFLICT);
 	assert_int_equal(set_status(f, id, HD_STATUS_OPEN), HD_ECONFLICT);
 	t = get(f, id);
 	assert_int_equal(t.lc.status, HD_STATUS_CLOSED);
+	assert_int_equal(t.lc.close_kind, HD_CLOSE_REASON);
+	assert_int_equal(t.lc.close_reason, HD_REASON_DUPLICATE);
 	assert_true(t.lc.closed_at > 0);
 	assert_int_equal(t.message_count, 4);
 }

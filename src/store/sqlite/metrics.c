@@ -1,0 +1,736 @@
+/*
+ * metrics.c — the help desk's metrics (store/metrics.h) read from the rows
+ * the commitments engine keeps.
+ *
+ * A call is split into sources, one query each (first responses, next
+ * responses, first solves, latest solves, closes, ended SLA clocks,
+ * resolved promises, overdue promises, the backlog). Each source reads only
+ * the columns it needs over a range of its own instant — served by a
+ * covering index where one exists — and folds every row into accumulators:
+ * per group and for the total, a vector of samples (durations) or a few
+ * counters. Then it summarises its samples (domain/stats) into partial
+ * result rows. Sources run in parallel on up to HD_METRICS_THREADS reader
+ * connections (the caller's thread is one of them); the caller merges the
+ * partial rows by group key into the answer.
+ *
+ * Grouping is done here, not in SQL: a GROUP BY over a million rows makes
+ * SQLite sort them, while a small hash of group keys costs a few ns a row.
+ *
+ * Worker threads must not touch the caller's arena (it is not thread-safe):
+ * everything they build is malloc'd and freed before hd_store_metrics
+ * returns. Samples are capped (MAX_SAMPLES over all sources) so that no
+ * request can make heed allocate without bound.
+ */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "domain/enums.h"
+#include "store/metrics.h"
+#include "store/sqlite/internal.h"
+#include "util/sbuf.h"
+#include "util/banned.h"
+
+#define DAY_MS ((int64_t)86400000)
+#define HOUR_MS ((int64_t)3600000)
+
+/* Samples one call may collect over all its sources (8 bytes each, and
+ * once more when grouping): 256 MB. */
+#define MAX_SAMPLES ((int64_t)32 << 20)
+
+/* Counters a source keeps per group (the SLA's 4 targets x 3 outcomes, or
+ * the backlog's 4 statuses + 7 ages). */
+#define NCOUNT 12
+
+/* ---- names ----------------------------------------------------------------- */
+
+static const char *const group_names[] = { "none",	   "team", "agent", "channel",
+					   "priority", "day",  "week" };
+_Static_assert(sizeof(group_names) / sizeof(*group_names) == HD_MG__COUNT, "groups");
+
+static const char *const age_names[] = { "under_1h", "1h_8h", "8h_24h", "1d_3d",
+					 "3d_7d",    "7d_30d", "over_30d" };
+_Static_assert(sizeof(age_names) / sizeof(*age_names) == HD_AGE__COUNT, "ages");
+
+const char *hd_metric_group_name(int g)
+{
+	return g >= 0 && g < HD_MG__COUNT ? group_names[g] : "unknown";
+}
+
+int hd_metric_group_parse(const char *s)
+{
+	for (int i = 0; s && i < HD_MG__COUNT; i++)
+		if (!strcmp(s, group_names[i]))
+			return i;
+	return -1;
+}
+
+const char *hd_metric_age_name(int a)
+{
+	return a >= 0 && a < HD_AGE__COUNT ? age_names[a] : "unknown";
+}
+
+/* ---- accumulators ------------------------------------------------------------ */
+
+struct vec {
+	int64_t *v;
+	size_t n, cap;
+};
+
+/* What one source gathered for one group (or the total). */
+struct slot {
+	int64_t key;
+	struct vec s;
+	int64_t c[NCOUNT];
+};
+
+/* What one source gathered: the total, the groups, and an open-addressing
+ * hash from key to group (index + 1; 0 is empty). */
+struct acc {
+	struct slot total;
+	struct slot *g;
+	size_t ng, gcap;
+	uint32_t *hash;
+	size_t hcap; /* a power of two, at least twice ng */
+	_Atomic int64_t *budget; /* samples the whole call may still collect */
+	int oom;     /* a push or a group failed: out of memory or over budget */
+};
+
+static int vec_push(struct acc *a, struct vec *v, int64_t x)
+{
+	if (v->n == v->cap) {
+		size_t cap = v->cap ? v->cap * 2 : 256;
+		int64_t *p;
+
+		if (atomic_fetch_sub(a->budget, (int64_t)(cap - v->cap)) < (int64_t)(cap - v->cap) ||
+		    !(p = realloc(v->v, cap * sizeof(*p)))) {
+			a->oom = 1;
+			return -1;
+		}
+		v->v = p;
+		v->cap = cap;
+	}
+	v->v[v->n++] = x;
+	return 0;
+}
+
+static uint32_t key_hash(int64_t key)
+{
+	return (uint32_t)(((uint64_t)key * 0x9e3779b97f4a7c15ull) >> 32);
+}
+
+static int acc_rehash(struct acc *a, size_t hcap)
+{
+	uint32_t *h = calloc(hcap, sizeof(*h));
+
+	if (!h)
+		return -1;
+	for (size_t i = 0; i < a->ng; i++) {
+		size_t j = key_hash(a->g[i].key) & (hcap - 1);
+
+		while (h[j])
+			j = (j + 1) & (hcap - 1);
+		h[j] = (uint32_t)(i + 1);
+	}
+	free(a->hash);
+	a->hash = h;
+	a->hcap = hcap;
+	return 0;
+}
+
+/* The group slot of `key`, created empty when new; NULL when out of memory. */
+static struct slot *acc_group(struct acc *a, int64_t key)
+{
+	size_t j;
+
+	if (a->hcap) {
+		for (j = key_hash(key) & (a->hcap - 1); a->hash[j]; j = (j + 1) & (a->hcap - 1))
+			if (a->g[a->hash[j] - 1].key == key)
+				return &a->g[a->hash[j] - 1];
+	}
+	if (2 * (a->ng + 1) > a->hcap && acc_rehash(a, a->hcap ? a->hcap * 2 : 64))
+		goto oom;
+	if (a->ng == a->gcap) {
+		size_t cap = a->gcap ? a->gcap * 2 : 16;
+		struct slot *g = realloc(a->g, cap * sizeof(*g));
+
+		if (!g)
+			goto oom;
+		a->g = g;
+		a->gcap = cap;
+	}
+	memset(&a->g[a->ng], 0, sizeof(a->g[0]));
+	a->g[a->ng].key = key;
+	for (j = key_hash(key) & (a->hcap - 1); a->hash[j]; j = (j + 1) & (a->hcap - 1))
+		;
+	a->hash[j] = (uint32_t)(++a->ng);
+	return &a->g[a->ng - 1];
+oom:
+	a->oom = 1;
+	return NULL;
+}
+
+static void acc_release(struct acc *a)
+{
+	free(a->total.s.v);
+	for (size_t i = 0; i < a->ng; i++)
+		free(a->g[i].s.v);
+	free(a->g);
+	free(a->hash);
+	memset(a, 0, sizeof(*a));
+}
+
+/* A sample for the total and, when grouping, for group `g`. */
+static void add_sample(struct acc *a, struct slot *g, int64_t x)
+{
+	vec_push(a, &a->total.s, x);
+	if (g)
+		vec_push(a, &g->s, x);
+}
+
+/* Counter `i` += 1 for the total and group `g`. */
+static void add_count(struct acc *a, struct slot *g, int i, int64_t by)
+{
+	a->total.c[i] += by;
+	if (g)
+		g->c[i] += by;
+}
+
+/* ---- sources -------------------------------------------------------------------- */
+
+enum src_id {
+	SRC_SLA,
+	SRC_NEXT_RESPONSE,
+	SRC_FIRST_RESPONSE,
+	SRC_SOLVED,
+	SRC_FIRST_SOLVED,
+	SRC_CLOSED,
+	SRC_BACKLOG,
+	SRC_PROMISES,
+	SRC_OVERDUE,
+	SRC__COUNT
+};
+
+struct task;
+typedef void (*row_fn)(struct task *t, sqlite3_stmt *s, struct slot *g);
+
+/* One source: its table, the condition selecting its rows, the column of
+ * its instant (for day and week groups; NULL: no period), the columns of
+ * each dimension, and the value columns it reads in business or calendar
+ * time. Its row function reads those columns (0, 1, ...); the group key,
+ * when grouping, is the last column. */
+struct src_def {
+	const char *from;
+	const char *join;  /* added when a ticket's channel or priority is needed */
+	const char *range; /* ?1 = from, ?2 = to, ?3 = now */
+	const char *at;
+	const char *team, *agent, *channel, *priority;
+	const char *cols[2]; /* [business], [calendar] */
+	row_fn row;
+};
+
+/* One unit of work: a source with the query and its results. */
+struct task {
+	enum src_id src;
+	const struct hd_metric_query *q;
+	enum hd_metric_group group; /* HD_MG_NONE for "now" sources in day/week calls */
+	struct acc acc;
+	struct hd_metric_row *rows; /* [0] the total, then the groups; malloc'd */
+	size_t nrows;
+	int rc;
+	struct hd_err err;
+};
+
+/* The first byte of a text column ('\0' for NULL). */
+static char col_c0(sqlite3_stmt *s, int col)
+{
+	const unsigned char *p = sqlite3_column_text(s, col);
+
+	return p ? (char)p[0] : '\0';
+}
+
+static void row_duration(struct task *t, sqlite3_stmt *s, struct slot *g)
+{
+	if (sqlite3_column_type(s, 0) != SQLITE_NULL)
+		add_sample(&t->acc, g, sqlite3_column_int64(s, 0));
+}
+
+static void row_solved(struct task *t, sqlite3_stmt *s, struct slot *g)
+{
+	int reopens = sqlite3_column_int(s, 1);
+
+	if (sqlite3_column_type(s, 0) != SQLITE_NULL && (t->q->which & HD_M_RESOLUTION))
+		add_sample(&t->acc, g, sqlite3_column_int64(s, 0));
+	add_count(&t->acc, g, 0, 1);
+	if (reopens > 0) {
+		add_count(&t->acc, g, 1, 1);
+		add_count(&t->acc, g, 2, reopens);
+	}
+}
+
+static void row_closed(struct task *t, sqlite3_stmt *s, struct slot *g)
+{
+	switch (col_c0(s, 0)) {
+	case 'c': add_count(&t->acc, g, 0, 1); break;
+	case 'u': add_count(&t->acc, g, 1, 1); break;
+	case 'r':
+		add_count(&t->acc, g, 2, 1);
+		switch (col_c0(s, 1)) {
+		case 's': add_count(&t->acc, g, 3, 1); break;
+		case 'd': add_count(&t->acc, g, 4, 1); break;
+		case 'm': add_count(&t->acc, g, 5, 1); break;
+		default: break;
+		}
+		break;
+	default: break; /* closed before heed recorded how */
+	}
+}
+
+static void row_sla(struct task *t, sqlite3_stmt *s, struct slot *g)
+{
+	int m, o;
+
+	switch (col_c0(s, 0)) {
+	case 'f': m = 0; break; /* first_response */
+	case 'n': m = 1; break; /* next_response */
+	case 'p': m = 2; break; /* periodic_update */
+	case 'r': m = 3; break; /* resolution */
+	default: return;
+	}
+	switch (col_c0(s, 1)) {
+	case 'm': o = 0; break;
+	case 'b': o = 1; break;
+	case 'c': o = 2; break;
+	default: return;
+	}
+	add_count(&t->acc, g, m * 3 + o, 1);
+}
+
+static void row_promise(struct task *t, sqlite3_stmt *s, struct slot *g)
+{
+	char c = col_c0(s, 0);
+
+	if (c == 'k' || c == 'b')
+		add_count(&t->acc, g, c == 'k' ? 0 : 1, 1);
+}
+
+static void row_overdue(struct task *t, sqlite3_stmt *s, struct slot *g)
+{
+	add_count(&t->acc, g, 0, 1);
+}
+
+static void row_backlog(struct task *t, sqlite3_stmt *s, struct slot *g)
+{
+	int64_t age = t->q->now - sqlite3_column_int64(s, 1);
+	static const int64_t limits[HD_AGE__COUNT - 1] = { HOUR_MS,    8 * HOUR_MS, DAY_MS,
+							   3 * DAY_MS, 7 * DAY_MS,  30 * DAY_MS };
+	int st = hd_status_parse((const char *)sqlite3_column_text(s, 0)), a = 0;
+
+	if (st < HD_STATUS_NEW || st > HD_STATUS_ON_HOLD)
+		return;
+	while (a < HD_AGE__COUNT - 1 && age >= limits[a])
+		a++;
+	add_count(&t->acc, g, st, 1);
+	add_count(&t->acc, g, 4 + a, 1);
+}
+
+#define TICKET_DIMS "team_id", "assignee_id", "channel", "priority"
+
+static const struct src_def defs[SRC__COUNT] = {
+	[SRC_SLA] = { "sla_clocks", NULL, "ended_at >= ?1 AND ended_at < ?2", "ended_at",
+		      TICKET_DIMS, { "metric, outcome", "metric, outcome" }, row_sla },
+	[SRC_NEXT_RESPONSE] = { "responses", NULL, "kind = 'next' AND at >= ?1 AND at < ?2",
+				"at", "team_id", "agent_id", "channel", "priority",
+				{ "waited_bus", "waited_cal" }, row_duration },
+	[SRC_FIRST_RESPONSE] = { "responses", NULL, "kind = 'first' AND at >= ?1 AND at < ?2",
+				 "at", "team_id", "agent_id", "channel", "priority",
+				 { "waited_bus", "waited_cal" }, row_duration },
+	[SRC_SOLVED] = { "tickets", NULL, "solved_at >= ?1 AND solved_at < ?2", "solved_at",
+			 TICKET_DIMS, { "full_res_bus, reopen_count", "full_res_cal, reopen_count" },
+			 row_solved },
+	[SRC_FIRST_SOLVED] = { "tickets", NULL, "first_solved_at >= ?1 AND first_solved_at < ?2",
+			       "first_solved_at", TICKET_DIMS,
+			       { "first_res_bus", "first_res_cal" }, row_duration },
+	[SRC_CLOSED] = { "tickets", NULL, "closed_at >= ?1 AND closed_at < ?2", "closed_at",
+			 TICKET_DIMS, { "close_kind, close_reason", "close_kind, close_reason" },
+			 row_closed },
+	[SRC_BACKLOG] = { "tickets", NULL, "active = 1", NULL, TICKET_DIMS,
+			  { "status, created_at", "status, created_at" }, row_backlog },
+	[SRC_PROMISES] = { "promises p", " JOIN tickets t ON t.id = p.ticket_id",
+			   "p.resolved_at >= ?1 AND p.resolved_at < ?2", "p.resolved_at",
+			   "p.owner_team_id", "p.owner_agent_id", "t.channel", "t.priority",
+			   { "p.status", "p.status" }, row_promise },
+	[SRC_OVERDUE] = { "promises p", " JOIN tickets t ON t.id = p.ticket_id",
+			  "p.status = 'open' AND p.due_at < ?3", NULL, "p.owner_team_id",
+			  "p.owner_agent_id", "t.channel", "t.priority", { "1", "1" },
+			  row_overdue },
+};
+
+/* ---- one source --------------------------------------------------------------- */
+
+static int64_t floor_to(int64_t t, int64_t unit, int64_t offset)
+{
+	int64_t x = t - offset, q = x / unit;
+
+	if (x % unit < 0)
+		q--;
+	return q * unit + offset;
+}
+
+/* The group key of the current row; the key column is `col`. */
+static int64_t group_key(enum hd_metric_group g, sqlite3_stmt *s, int col)
+{
+	switch (g) {
+	case HD_MG_TEAM:
+	case HD_MG_AGENT:
+		return sqlite3_column_int64(s, col); /* NULL (none) reads as 0 */
+	case HD_MG_CHANNEL:
+		return hd_channel_parse((const char *)sqlite3_column_text(s, col));
+	case HD_MG_PRIORITY:
+		return hd_priority_parse((const char *)sqlite3_column_text(s, col));
+	case HD_MG_DAY:
+		return floor_to(sqlite3_column_int64(s, col), DAY_MS, 0);
+	case HD_MG_WEEK: /* 1970-01-05, 4 days after the epoch, was a Monday */
+		return floor_to(sqlite3_column_int64(s, col), 7 * DAY_MS, 4 * DAY_MS);
+	default:
+		return 0;
+	}
+}
+
+/* A filter on `col`: = ?param for an id, IS NULL for none (-1). */
+static void filter_id(struct hd_sbuf *sql, const char *col, int64_t id, int param)
+{
+	if (id > 0)
+		hd_sbuf_addf(sql, " AND %s = ?%d", col, param);
+	else if (id < 0)
+		hd_sbuf_addf(sql, " AND %s IS NULL", col);
+}
+
+/* The query of task `t`: its value columns, then the group key column;
+ * only the filters asked for, so each combination is its own (cached)
+ * statement that reads nothing it does not need. */
+static int build_sql(const struct task *t, struct hd_sbuf *sql)
+{
+	const struct src_def *d = &defs[t->src];
+	const struct hd_metric_query *q = t->q;
+	int join = d->join && (q->channel >= 0 || q->priority >= 0 || t->group == HD_MG_CHANNEL ||
+			       t->group == HD_MG_PRIORITY);
+	const char *key = NULL;
+
+	switch (t->group) {
+	case HD_MG_TEAM: key = d->team; break;
+	case HD_MG_AGENT: key = d->agent; break;
+	case HD_MG_CHANNEL: key = d->channel; break;
+	case HD_MG_PRIORITY: key = d->priority; break;
+	case HD_MG_DAY:
+	case HD_MG_WEEK: key = d->at; break;
+	default: break;
+	}
+	hd_sbuf_addf(sql, "SELECT %s%s%s FROM %s%s WHERE %s", d->cols[!q->business],
+		     key ? ", " : "", key ? key : "", d->from, join ? d->join : "", d->range);
+	filter_id(sql, d->team, q->team_id, 4);
+	filter_id(sql, d->agent, q->agent_id, 5);
+	if (q->channel >= 0)
+		hd_sbuf_addf(sql, " AND %s = ?6", d->channel);
+	if (q->priority >= 0)
+		hd_sbuf_addf(sql, " AND %s = ?7", d->priority);
+	return hd_sbuf_adds(sql, "");
+}
+
+/* The part of a result row source `src` fills, from slot `sl`. Summarising
+ * reorders the slot's samples. */
+static void fill_row(enum src_id src, struct slot *sl, struct hd_metric_row *r)
+{
+	const int64_t *c = sl->c;
+
+	memset(r, 0, sizeof(*r));
+	r->key = sl->key;
+	switch (src) {
+	case SRC_FIRST_RESPONSE: hd_stats_compute(sl->s.v, sl->s.n, &r->first_response); break;
+	case SRC_NEXT_RESPONSE: hd_stats_compute(sl->s.v, sl->s.n, &r->next_response); break;
+	case SRC_FIRST_SOLVED: hd_stats_compute(sl->s.v, sl->s.n, &r->first_resolution); break;
+	case SRC_SOLVED:
+		hd_stats_compute(sl->s.v, sl->s.n, &r->full_resolution);
+		r->reopens = (struct hd_metric_reopens){ c[0], c[1], c[2] };
+		break;
+	case SRC_CLOSED:
+		r->closes = (struct hd_metric_closes){ c[0], c[1], c[2], c[3], c[4], c[5] };
+		break;
+	case SRC_SLA:
+		for (int m = 0; m < HD_METRIC_SLA_TARGETS; m++) {
+			r->sla.met[m] = c[m * 3];
+			r->sla.breached[m] = c[m * 3 + 1];
+			r->sla.cancelled[m] = c[m * 3 + 2];
+		}
+		break;
+	case SRC_PROMISES:
+		r->promises.kept = c[0];
+		r->promises.broken = c[1];
+		break;
+	case SRC_OVERDUE: r->promises.overdue = c[0]; break;
+	case SRC_BACKLOG:
+		for (int i = 0; i < 4; i++) {
+			r->backlog.by_status[i] = c[i];
+			r->backlog.total += c[i];
+		}
+		for (int i = 0; i < HD_AGE__COUNT; i++)
+			r->backlog.by_age[i] = c[4 + i];
+		break;
+	default: break;
+	}
+}
+
+/* Read task `t`'s rows on `c` and summarise them into t->rows. */
+static int run_task(struct hd_conn *c, struct task *t)
+{
+	const struct hd_metric_query *q = t->q;
+	struct hd_sbuf sql;
+	sqlite3_stmt *s = NULL;
+	int rc, step = SQLITE_DONE, keycol;
+
+	hd_sbuf_init(&sql, 4096);
+	rc = build_sql(t, &sql);
+	if (rc) {
+		rc = hd_err_set(&t->err, rc, NULL, "metrics: query too long");
+		goto out;
+	}
+	s = hd_db_stmt(c, sql.buf, &t->err);
+	if (!s) {
+		rc = HD_EIO;
+		goto out;
+	}
+	sqlite3_bind_int64(s, 1, q->from);
+	sqlite3_bind_int64(s, 2, q->to);
+	sqlite3_bind_int64(s, 3, q->now);
+	sqlite3_bind_int64(s, 4, q->team_id);
+	sqlite3_bind_int64(s, 5, q->agent_id);
+	if (q->channel >= 0)
+		sqlite3_bind_text(s, 6, hd_channel_name(q->channel), -1, SQLITE_STATIC);
+	if (q->priority >= 0)
+		sqlite3_bind_text(s, 7, hd_priority_name(q->priority), -1, SQLITE_STATIC);
+	keycol = sqlite3_column_count(s) - 1;
+	while (!t->acc.oom && (step = sqlite3_step(s)) == SQLITE_ROW) {
+		struct slot *g = NULL;
+
+		if (t->group != HD_MG_NONE && !(g = acc_group(&t->acc, group_key(t->group, s, keycol))))
+			break;
+		defs[t->src].row(t, s, g);
+	}
+	if (t->acc.oom) {
+		rc = atomic_load(t->acc.budget) < 0
+			     ? hd_err_set(&t->err, HD_EINVAL, "from",
+					  "the period holds more than %lld samples; ask for a "
+					  "shorter one",
+					  (long long)MAX_SAMPLES)
+			     : hd_err_set(&t->err, HD_ENOMEM, NULL, "out of memory");
+		goto out;
+	}
+	if (step != SQLITE_DONE) {
+		rc = hd_db_error(c, step, &t->err);
+		goto out;
+	}
+	t->rows = malloc((1 + t->acc.ng) * sizeof(*t->rows));
+	if (!t->rows) {
+		rc = hd_err_set(&t->err, HD_ENOMEM, NULL, "out of memory");
+		goto out;
+	}
+	t->nrows = 1 + t->acc.ng;
+	fill_row(t->src, &t->acc.total, &t->rows[0]);
+	for (size_t i = 0; i < t->acc.ng; i++)
+		fill_row(t->src, &t->acc.g[i], &t->rows[1 + i]);
+out:
+	hd_db_done(s);
+	hd_sbuf_release(&sql);
+	acc_release(&t->acc);
+	return rc;
+}
+
+/* ---- the call ------------------------------------------------------------------- */
+
+struct run {
+	struct hd_store *st;
+	struct task *tasks;
+	size_t ntasks;
+	_Atomic size_t next;
+};
+
+/* Take tasks until none is left, on one reader connection. */
+static void *worker(void *arg)
+{
+	struct run *r = arg;
+	struct hd_conn *c = NULL;
+	size_t i;
+
+	while ((i = atomic_fetch_add(&r->next, 1)) < r->ntasks) {
+		struct task *t = &r->tasks[i];
+
+		if (!c && (t->rc = hd_db_acquire(r->st, &c, &t->err))) {
+			c = NULL;
+			continue;
+		}
+		t->rc = run_task(c, t);
+	}
+	hd_db_release(r->st, c);
+	return NULL;
+}
+
+static void add_stats(struct hd_stats *dst, const struct hd_stats *src)
+{
+	if (src->count) /* each duration comes from exactly one source */
+		*dst = *src;
+}
+
+/* Merge partial row `s` (one source's figures) into `d`. */
+static void add_row(struct hd_metric_row *d, const struct hd_metric_row *s)
+{
+	add_stats(&d->first_response, &s->first_response);
+	add_stats(&d->next_response, &s->next_response);
+	add_stats(&d->first_resolution, &s->first_resolution);
+	add_stats(&d->full_resolution, &s->full_resolution);
+	for (int m = 0; m < HD_METRIC_SLA_TARGETS; m++) {
+		d->sla.met[m] += s->sla.met[m];
+		d->sla.breached[m] += s->sla.breached[m];
+		d->sla.cancelled[m] += s->sla.cancelled[m];
+	}
+	d->reopens.solved += s->reopens.solved;
+	d->reopens.reopened += s->reopens.reopened;
+	d->reopens.reopens += s->reopens.reopens;
+	d->closes.confirmed += s->closes.confirmed;
+	d->closes.unconfirmed += s->closes.unconfirmed;
+	d->closes.reason += s->closes.reason;
+	d->closes.spam += s->closes.spam;
+	d->closes.duplicate += s->closes.duplicate;
+	d->closes.merged += s->closes.merged;
+	d->promises.kept += s->promises.kept;
+	d->promises.broken += s->promises.broken;
+	d->promises.overdue += s->promises.overdue;
+	d->backlog.total += s->backlog.total;
+	for (int i = 0; i < 4; i++)
+		d->backlog.by_status[i] += s->backlog.by_status[i];
+	for (int i = 0; i < HD_AGE__COUNT; i++)
+		d->backlog.by_age[i] += s->backlog.by_age[i];
+}
+
+static int cmp_row_key(const void *a, const void *b)
+{
+	int64_t x = (*(const struct hd_metric_row *const *)a)->key;
+	int64_t y = (*(const struct hd_metric_row *const *)b)->key;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The union of the tasks' groups, by ascending key, into out->groups. */
+static int merge_groups(struct task *tasks, size_t n, int has_now, struct hd_metrics *out,
+			struct hd_arena *a, struct hd_err *err)
+{
+	const struct hd_metric_row **all;
+	size_t total = 0, k = 0, ng = 0;
+	int rc = 0;
+
+	for (size_t i = 0; i < n; i++)
+		total += tasks[i].nrows - 1;
+	if (!total)
+		return 0;
+	all = malloc(total * sizeof(*all));
+	if (!all)
+		return hd_err_set(err, HD_ENOMEM, NULL, "out of memory");
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = 1; j < tasks[i].nrows; j++)
+			all[k++] = &tasks[i].rows[j];
+	qsort(all, total, sizeof(*all), cmp_row_key);
+	for (size_t i = 0; i < total; i++)
+		ng += !i || all[i]->key != all[i - 1]->key;
+	out->groups = hd_arena_alloc(a, ng * sizeof(*out->groups));
+	if (!out->groups) {
+		rc = hd_err_set(err, HD_ENOMEM, NULL, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < total; i++) {
+		if (!i || all[i]->key != all[i - 1]->key) {
+			struct hd_metric_row *g = &out->groups[out->ngroups++];
+
+			g->key = all[i]->key;
+			g->has_now = has_now;
+		}
+		add_row(&out->groups[out->ngroups - 1], all[i]);
+	}
+out:
+	free(all);
+	return rc;
+}
+
+/* The sources `which` needs, most expensive first (they are handed out in
+ * this order, so the long ones start at once). */
+static size_t plan(const struct hd_metric_query *q, enum src_id *srcs)
+{
+	static const struct {
+		enum src_id src;
+		unsigned which;
+	} need[] = {
+		{ SRC_SLA, HD_M_SLA },
+		{ SRC_NEXT_RESPONSE, HD_M_NEXT_RESPONSE },
+		{ SRC_FIRST_RESPONSE, HD_M_FIRST_RESPONSE },
+		{ SRC_SOLVED, HD_M_RESOLUTION | HD_M_REOPENS },
+		{ SRC_FIRST_SOLVED, HD_M_RESOLUTION },
+		{ SRC_CLOSED, HD_M_CLOSES },
+		{ SRC_BACKLOG, HD_M_BACKLOG },
+		{ SRC_PROMISES, HD_M_PROMISES },
+		{ SRC_OVERDUE, HD_M_PROMISES },
+	};
+	size_t n = 0;
+
+	for (size_t i = 0; i < sizeof(need) / sizeof(need[0]); i++)
+		if (q->which & need[i].which)
+			srcs[n++] = need[i].src;
+	return n;
+}
+
+int hd_store_metrics(struct hd_store *st, const struct hd_metric_query *q,
+		     struct hd_metrics *out, struct hd_arena *a, struct hd_err *err)
+{
+	_Atomic int64_t budget = MAX_SAMPLES;
+	struct task tasks[SRC__COUNT];
+	enum src_id srcs[SRC__COUNT];
+	pthread_t th[HD_METRICS_THREADS];
+	struct run r;
+	size_t n = plan(q, srcs), nth = 0;
+	int by_time = q->group == HD_MG_DAY || q->group == HD_MG_WEEK, rc = 0;
+
+	memset(out, 0, sizeof(*out));
+	memset(tasks, 0, sizeof(tasks));
+	for (size_t i = 0; i < n; i++) {
+		tasks[i].src = srcs[i];
+		tasks[i].q = q;
+		/* the backlog and overdue promises are now: no day or week */
+		tasks[i].group = defs[srcs[i]].at || !by_time ? q->group : HD_MG_NONE;
+		tasks[i].acc.budget = &budget;
+	}
+	r.st = st;
+	r.tasks = tasks;
+	r.ntasks = n;
+	atomic_init(&r.next, 0);
+	/* Helpers for all but one connection's worth of work; the caller's
+	 * thread is the last worker. A helper that cannot start is no error:
+	 * the others take its share. */
+	while (nth + 1 < HD_METRICS_THREADS && nth + 1 < n &&
+	       pthread_create(&th[nth], NULL, worker, &r) == 0)
+		nth++;
+	worker(&r);
+	for (size_t i = 0; i < nth; i++)
+		pthread_join(th[i], NULL);
+	for (size_t i = 0; i < n && !rc; i++)
+		if (tasks[i].rc)
+			rc = hd_err_set(err, tasks[i].rc, tasks[i].err.field[0] ? tasks[i].err.field : NULL,
+					"%s", tasks[i].err.msg);
+	if (rc)
+		goto out;
+	out->total.has_now = 1;
+	for (size_t i = 0; i < n; i++)
+		add_row(&out->total, &tasks[i].rows[0]);
+	rc = merge_groups(tasks, n, !by_time, out, a, err);
+out:
+	for (size_t i = 0; i < n; i++)
+		free(tasks[i].rows);
+	return rc;
+}
