@@ -32,8 +32,9 @@ static const char usage[] =
 	"                     writes run on 64 more threads that wait for group commits\n"
 	"\n"
 	"Other settings (heed.conf or HEED_<KEY>): readers, cache_kib, desk_name,\n"
-	"public_url, first_response_minutes, max_body_bytes, max_attachment_bytes,\n"
-	"mail_from, smtp_* (outbound mail), mailbox.<name>.* (IMAP), see docs/mail.md.\n"
+	"public_url, first_response_minutes, autoclose_days, promise_remind_minutes,\n"
+	"callback_due_minutes, max_body_bytes, max_attachment_bytes, mail_from,\n"
+	"smtp_* (outbound mail), mailbox.<name>.* (IMAP); see docs/operations.md.\n"
 	"On start it prints `heed serving on http://HOST:PORT`.\n";
 
 int hd_cmd_serve(int argc, char **argv)
@@ -102,6 +103,21 @@ int hd_cmd_serve(int argc, char **argv)
 	app.store = st;
 	app.cfg = &cfg;
 	app.started_at = hd_now_ms();
+	app.data_dir = data;
+#ifdef HD_TEST_CLOCK
+	{
+		char path[4096];
+		long long off = 0;
+		FILE *f;
+
+		snprintf(path, sizeof(path), "%s/" HD_TEST_CLOCK_FILE, data);
+		f = fopen(path, "r");
+		if (f && fscanf(f, "%lld", &off) == 1 && off > 0)
+			hd_clock_advance(off);
+		if (f)
+			fclose(f);
+	}
+#endif
 	if (hd_server_start(&app, &srv, &port, &err)) {
 		hd_cli_error("serve", &err);
 		hd_store_close(st);

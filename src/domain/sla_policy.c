@@ -133,10 +133,9 @@ int hd_sla_policy_validate(const struct hd_sla_policy *p, struct hd_err *err)
 	if (p->warn_min < 0 || p->warn_min > YEAR_MIN)
 		return hd_err_set(err, HD_EINVAL, "warn_before",
 				  "warn_before must be at most %lld minutes", (long long)YEAR_MIN);
-	return actions_ok(p->on_warn, p->non_warn, "on_warning", err) ||
-			       actions_ok(p->on_breach, p->non_breach, "on_breach", err)
-		       ? HD_EINVAL
-		       : 0;
+	if (actions_ok(p->on_warn, p->non_warn, "on_warning", err))
+		return HD_EINVAL;
+	return actions_ok(p->on_breach, p->non_breach, "on_breach", err);
 }
 
 /* ---- matching -------------------------------------------------------------- */

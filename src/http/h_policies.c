@@ -68,8 +68,10 @@ static json_t *record_json(const struct hd_def_rec *d)
 		if (strcmp(key, "name"))
 			bad |= json_object_set(o, key, v);
 	}
-	bad |= json_object_set_new(o, "created_at", json_string(hd_time_format(d->created_at, t[0])));
-	bad |= json_object_set_new(o, "updated_at", json_string(hd_time_format(d->updated_at, t[1])));
+	hd_time_format(d->created_at, t[0]);
+	hd_time_format(d->updated_at, t[1]);
+	bad |= json_object_set_new(o, "created_at", json_string(t[0]));
+	bad |= json_object_set_new(o, "updated_at", json_string(t[1]));
 	json_decref(def);
 	if (bad) {
 		json_decref(o);

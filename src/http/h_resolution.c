@@ -159,6 +159,17 @@ void hd_h_test_clock(struct hd_req *r, struct hd_res *res)
 		return;
 	}
 	hd_time_format(hd_clock_advance(json_integer_value(v)), now);
+	if (r->app->data_dir) {
+		char path[4096];
+		FILE *f;
+
+		snprintf(path, sizeof(path), "%s/" HD_TEST_CLOCK_FILE, r->app->data_dir);
+		f = fopen(path, "w");
+		if (f) {
+			fprintf(f, "%lld\n", (long long)hd_clock_offset());
+			fclose(f);
+		}
+	}
 	hd_store_timers_kick(r->app->store, INT64_MIN);
 	hd_res_json(res, 200, json_pack("{s:s}", "now", now));
 	json_decref(root);

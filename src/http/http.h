@@ -25,6 +25,7 @@ struct hd_app {
 	struct hd_store *store;
 	const struct hd_config *cfg;
 	int64_t started_at;
+	const char *data_dir;
 };
 
 enum hd_method {

@@ -44,13 +44,14 @@
 enum hd_metric_set {
 	HD_M_FIRST_RESPONSE = 1 << 0,
 	HD_M_NEXT_RESPONSE = 1 << 1,
-	HD_M_RESOLUTION = 1 << 2, /* first and full */
-	HD_M_SLA = 1 << 3,
-	HD_M_REOPENS = 1 << 4,
-	HD_M_CLOSES = 1 << 5,
-	HD_M_PROMISES = 1 << 6,
-	HD_M_BACKLOG = 1 << 7,
-	HD_M_ALL = (1 << 8) - 1
+	HD_M_FIRST_RESOLUTION = 1 << 2,
+	HD_M_FULL_RESOLUTION = 1 << 3,
+	HD_M_SLA = 1 << 4,
+	HD_M_REOPENS = 1 << 5,
+	HD_M_CLOSES = 1 << 6,
+	HD_M_PROMISES = 1 << 7,
+	HD_M_BACKLOG = 1 << 8,
+	HD_M_ALL = (1 << 9) - 1
 };
 
 /** How to split the figures into groups (besides the total). */

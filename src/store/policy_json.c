@@ -60,8 +60,9 @@ static int whole(json_t *v, const char *field, int64_t min, int64_t max, int64_t
 		 struct hd_err *err)
 {
 	if (!json_is_integer(v) || json_integer_value(v) < min || json_integer_value(v) > max)
-		return hd_err_set(err, HD_EINVAL, field, "%s must be a whole number from %lld to %lld",
-				  field, (long long)min, (long long)max);
+		return hd_err_set(err, HD_EINVAL, field,
+				  "%s must be a whole number from %lld to %lld", field,
+				  (long long)min, (long long)max);
 	*out = json_integer_value(v);
 	return 0;
 }
@@ -265,7 +266,8 @@ static int closure(json_t *v, struct closure *c, struct hd_err *err)
 		int to = !strcmp(key, "to");
 
 		if (!strcmp(key, "reason")) {
-			if (!json_is_null(m) && text(m, "closures", HD_CAL_REASON_MAX, &c->reason, err))
+			if (!json_is_null(m) &&
+			    text(m, "closures", HD_CAL_REASON_MAX, &c->reason, err))
 				return HD_EINVAL;
 			continue;
 		}
@@ -324,8 +326,9 @@ static int zone_name(json_t *v, const char **out, struct hd_err *err)
 		return HD_EINVAL;
 	for (const char *p = s; *p; p++) {
 		char c = *p;
-		int ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-			 c == '_' || c == '+' || c == '-' || (c == '/' && p > s && p[1] && p[-1] != '/');
+		int slash = c == '/' && p > s && p[1] && p[-1] != '/';
+		int ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			 (c >= '0' && c <= '9') || c == '_' || c == '+' || c == '-' || slash;
 
 		if (!ok)
 			return hd_err_set(err, HD_EINVAL, "time_zone",
@@ -482,7 +485,8 @@ static int words(json_t *v, const char *field, const char *what, int (*parse)(co
 		int x = parse(json_string_value(item));
 
 		if (x < 0)
-			return hd_err_set(err, HD_EINVAL, field, "%s must list %s names", field, what);
+			return hd_err_set(err, HD_EINVAL, field, "%s must list %s names", field,
+					  what);
 		*mask |= 1u << x;
 	}
 	return 0;
@@ -504,17 +508,19 @@ static int ids(json_t *v, const char *field, int64_t *out, size_t *n, struct hd_
 	return 0;
 }
 
-/* A tag: 1 to HD_SLA_TAG_MAX - 1 bytes, ASCII letters lower-cased. */
+/* A tag as tickets carry them (the API's rule in http/input.c): a
+ * lower-case word of [a-z0-9._:-], 1 to 63 bytes. */
 static int tag(json_t *v, const char *field, char *out, struct hd_err *err)
 {
-	const char *s;
-	size_t n;
+	const char *s = json_string_value(v);
+	size_t n = json_string_length(v);
 
-	if (text(v, field, HD_SLA_TAG_MAX - 1, &s, err))
-		return HD_EINVAL;
-	n = strlen(s);
-	for (size_t i = 0; i <= n; i++)
-		out[i] = s[i] >= 'A' && s[i] <= 'Z' ? (char)(s[i] - 'A' + 'a') : s[i];
+	if (!s || n == 0 || n >= HD_SLA_TAG_MAX ||
+	    strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789._:-") != n)
+		return hd_err_set(err, HD_EINVAL, field,
+				  "a tag is a lower-case word of letters, digits and ._:- (1 to "
+				  "63 characters)");
+	memcpy(out, s, n + 1);
 	return 0;
 }
 
@@ -547,7 +553,8 @@ static int conditions(json_t *v, struct hd_sla_policy *p, struct hd_err *err)
 	json_object_foreach(v, key, m)
 	{
 		if (!strcmp(key, "priority"))
-			rc = words(m, "priority", "priority", hd_priority_parse, &p->priorities, err);
+			rc = words(m, "priority", "priority", hd_priority_parse, &p->priorities,
+				   err);
 		else if (!strcmp(key, "channel"))
 			rc = words(m, "channel", "channel", hd_channel_parse, &p->channels, err);
 		else if (!strcmp(key, "team_id"))
@@ -740,7 +747,8 @@ static json_t *actions_json(const struct hd_sla_action *v, size_t n)
 
 json_t *hd_sla_policy_json(const struct hd_sla_policy *p)
 {
-	json_t *doc = json_object(), *cond = json_object(), *tg = json_object(), *tags = json_array();
+	json_t *doc = json_object(), *cond = json_object(), *tg = json_object();
+	json_t *tags = json_array();
 	int bad = 0;
 
 	for (size_t i = 0; i < p->ntags; i++)
@@ -753,7 +761,8 @@ json_t *hd_sla_policy_json(const struct hd_sla_policy *p)
 	bad |= json_object_set_new(cond, "organization_id", ids_json(p->orgs, p->norgs));
 	bad |= json_object_set_new(cond, "tags", tags);
 	for (int m = 0; m < HD_SLA__COUNT; m++)
-		bad |= json_object_set_new(tg, hd_sla_metric_name(m), int_or_null(p->target_min[m]));
+		bad |= json_object_set_new(tg, hd_sla_metric_name(m),
+					   int_or_null(p->target_min[m]));
 	bad |= json_object_set_new(doc, "name", json_string(p->name));
 	bad |= json_object_set_new(doc, "conditions", cond);
 	bad |= json_object_set_new(doc, "targets", tg);

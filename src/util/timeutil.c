@@ -21,6 +21,11 @@ int64_t hd_clock_advance(int64_t ms)
 		clock_offset += ms;
 	return hd_now_ms();
 }
+
+int64_t hd_clock_offset(void)
+{
+	return clock_offset;
+}
 #endif
 
 int64_t hd_now_ms(void)

@@ -28,6 +28,13 @@ int64_t hd_now_ms(void);
 /** Test builds only: move hd_now_ms() forward by `ms` (> 0) for the whole
  * process; the new now. Never compiled into a release build. */
 int64_t hd_clock_advance(int64_t ms);
+
+/** Test builds only: how far the clock was moved in total. */
+int64_t hd_clock_offset(void);
+
+/** Test builds only: the file in `data_dir` that keeps the offset across
+ * restarts (so a test can crash and restart heed in "the future"). */
+#define HD_TEST_CLOCK_FILE "test-clock-offset"
 #endif
 
 /** A monotonic clock in ms, for measuring durations. */

@@ -182,6 +182,26 @@ test('a policy walks a ticket through warning, breach and escalation', async (t)
   assert.equal(clock(cur, 'first_response'), undefined);
 });
 
+test('changing priority or team re-matches the policy and recomputes the due times', async () => {
+  const team = await api('POST', '/api/v1/teams', { body: { name: uniq('VIP desk') } });
+  const pol = await api('POST', '/api/v1/sla-policies', {
+    body: { name: uniq('VIP'), position: 1, conditions: { team_id: [team.json.id] }, targets: { first_response: 15 } },
+  });
+  assert.equal(pol.status, 201, pol.text);
+  const tk = await newTicket();
+  assert.equal(clock(tk, 'first_response').target_minutes, 60);
+  let r = await patch(tk.id, { team_id: team.json.id });
+  assert.equal(r.status, 200, r.text);
+  let fr = clock(r.json, 'first_response');
+  assert.equal(r.json.sla.policy_id, pol.json.id);
+  assert.equal(fr.target_minutes, 15);
+  assert.equal(ms(fr.due_at), ms(tk.created_at) + 15 * MIN, 'the start stays; the target changes');
+  r = await patch(tk.id, { team_id: null });
+  fr = clock(r.json, 'first_response');
+  assert.equal(r.json.sla.policy_id, null);
+  assert.equal(ms(fr.due_at), ms(tk.created_at) + 60 * MIN);
+});
+
 test('pending pauses the clocks; business hours count only open time', async (t) => {
   if (!clockBuilt) return t.skip('test clock not built');
   const pol = await api('POST', '/api/v1/sla-policies', {
@@ -310,4 +330,33 @@ test('no answer: the ticket closes unconfirmed after the grace period, exactly o
   await advance(1);
   await new Promise((res) => setTimeout(res, 1500));
   assert.equal((await events(tk.id)).filter((e) => e.type === 'ticket.updated' && e.data.after?.close_kind === 'unconfirmed').length, 1);
+});
+
+test('timers fire exactly once across kill -9 and restart', async (t) => {
+  if (!clockBuilt) return t.skip('test clock not built');
+  const pol = await api('POST', '/api/v1/sla-policies', {
+    body: {
+      name: uniq('Chat'), position: 1, conditions: { channel: ['chat'] },
+      targets: { first_response: 5 }, on_breach: [{ action: 'add_tag', tag: 'late' }],
+    },
+  });
+  assert.equal(pol.status, 201, pol.text);
+  const ids = [];
+  for (let i = 0; i < 300; i++) ids.push((await newTicket({ channel: 'chat' })).id);
+  await advance(6);
+  await new Promise((res) => setTimeout(res, 40)); // in the middle of firing
+  await h.crash(); // and started again; the test clock offset is kept
+  await eventually(async () => {
+    const tk = await h.api('GET', `/api/v1/tickets/${ids.at(-1)}`);
+    return tk.json.sla.state === 'breached';
+  }, 20000, 'the last breach');
+  await eventually(async () => {
+    for (const id of ids) if ((await h.api('GET', `/api/v1/tickets/${id}`)).json.sla.state !== 'breached') return false;
+    return true;
+  }, 20000, 'every breach');
+  for (const id of ids) {
+    const ev = (await all(h, `/api/v1/tickets/${id}/events`)).filter((e) => e.type === 'sla.breached');
+    assert.equal(ev.length, 1, `ticket ${id}: ${ev.length} breach events`);
+    assert.deepEqual((await ticket(id)).tags, ['late']);
+  }
 });

@@ -174,11 +174,11 @@ test('SLA policies: canonical form, order by position, insert, move and delete r
 
   const urgentBody = {
     name: 'Urgent', position: 1,
-    conditions: { priority: ['urgent', 'high', 'urgent'], channel: ['email'], team_id: [team.id], organization_id: [org.id], tags: ['VIP'] },
+    conditions: { priority: ['urgent', 'high', 'urgent'], channel: ['email'], team_id: [team.id], organization_id: [org.id], tags: ['vip'] },
     targets: { first_response: 60, next_response: 120, periodic_update: 240, resolution: 1440 },
     calendar_id: cal.id, pause_in: ['on_hold'], warn_before: 15,
     on_warning: [{ action: 'notify_lead' }],
-    on_breach: [{ action: 'raise_priority' }, { action: 'set_team', team_id: team.id }, { action: 'add_tag', tag: 'SLA-Breached' }],
+    on_breach: [{ action: 'raise_priority' }, { action: 'set_team', team_id: team.id }, { action: 'add_tag', tag: 'sla-breached' }],
   };
   r = await api('POST', P, { body: urgentBody });
   assert.equal(r.status, 201, r.text);
@@ -267,6 +267,9 @@ test('SLA policies: bad input and unknown ids are refused with the field at faul
     [policy({ name: 'x', conditions: { organization_id: [999999] } }), 'conditions'],
     [policy({ name: 'x', conditions: { tags: ['t'.repeat(64)] } }), 'tags'],
     [policy({ name: 'x', conditions: { tags: [''] } }), 'tags'],
+    [policy({ name: 'x', conditions: { tags: ['VIP'] } }), 'tags'],
+    [policy({ name: 'x', conditions: { tags: ['two words'] } }), 'tags'],
+    [policy({ name: 'x', on_breach: [{ action: 'add_tag', tag: 'Late!' }] }), 'on_breach'],
     [policy({ name: 'x', conditions: { team: [1] } }), 'team'],
     [policy({ name: 'x', conditions: [] }), 'conditions'],
     [policy({ name: 'x', calendar_id: 999999 }), 'calendar_id'],

@@ -213,21 +213,31 @@ enum src_id {
 };
 
 struct task;
-typedef void (*row_fn)(struct task *t, sqlite3_stmt *s, struct slot *g);
+/* Fold one row's values (after the task pointer; the group key, when
+ * grouping, is the last of them) into the task's accumulators. */
+typedef void (*fold_fn)(struct task *t, sqlite3_value **v, struct slot *g);
 
-/* One source: its table, the condition selecting its rows, the column of
- * its instant (for day and week groups; NULL: no period), the columns of
- * each dimension, and the value columns it reads in business or calendar
- * time. Its row function reads those columns (0, 1, ...); the group key,
- * when grouping, is the last column. */
+/* A counter a source can read with count(*) over an index range instead of
+ * folding its rows: the rows matching `cond` go to counter `slot`. */
+struct src_count {
+	const char *cond;
+	int slot;
+};
+
+/* One source: its table, the condition selecting its rows (an index range:
+ * ?1 = from, ?2 = to, ?3 = now), the column of its instant (for day and
+ * week groups; NULL: not in the period), the column of each dimension, the
+ * value columns it folds in business or calendar time, and — for sources
+ * made only of counters — the counts that answer it without grouping. */
 struct src_def {
 	const char *from;
-	const char *join;  /* added when a ticket's channel or priority is needed */
-	const char *range; /* ?1 = from, ?2 = to, ?3 = now */
+	const char *join; /* added when a ticket's channel or priority is needed */
+	const char *range;
 	const char *at;
 	const char *team, *agent, *channel, *priority;
 	const char *cols[2]; /* [business], [calendar] */
-	row_fn row;
+	fold_fn fold;
+	const struct src_count *counts; /* NULL-terminated by cond; NULL: always fold */
 };
 
 /* One unit of work: a source with the query and its results. */
@@ -242,26 +252,39 @@ struct task {
 	struct hd_err err;
 };
 
-/* The first byte of a text column ('\0' for NULL). */
-static char col_c0(sqlite3_stmt *s, int col)
+/* The first byte of a text value ('\0' for NULL or ""), read without the
+ * copy sqlite3_value_text makes to add a terminator. */
+static char val_c0(sqlite3_value *v)
 {
-	const unsigned char *p = sqlite3_column_text(s, col);
+	const unsigned char *p = sqlite3_value_blob(v);
 
-	return p ? (char)p[0] : '\0';
+	return p && sqlite3_value_bytes(v) > 0 ? (char)p[0] : '\0';
 }
 
-static void row_duration(struct task *t, sqlite3_stmt *s, struct slot *g)
+/* The index of a text value in an enum's names (name_fn), or -1. */
+static int val_enum(sqlite3_value *v, const char *(*name_fn)(int), int count)
 {
-	if (sqlite3_column_type(s, 0) != SQLITE_NULL)
-		add_sample(&t->acc, g, sqlite3_column_int64(s, 0));
+	const char *p = sqlite3_value_blob(v);
+	size_t n = (size_t)sqlite3_value_bytes(v);
+
+	for (int i = 0; p && i < count; i++)
+		if (strlen(name_fn(i)) == n && !memcmp(p, name_fn(i), n))
+			return i;
+	return -1;
 }
 
-static void row_solved(struct task *t, sqlite3_stmt *s, struct slot *g)
+static void fold_duration(struct task *t, sqlite3_value **v, struct slot *g)
 {
-	int reopens = sqlite3_column_int(s, 1);
+	if (sqlite3_value_type(v[0]) != SQLITE_NULL)
+		add_sample(&t->acc, g, sqlite3_value_int64(v[0]));
+}
 
-	if (sqlite3_column_type(s, 0) != SQLITE_NULL && (t->q->which & HD_M_RESOLUTION))
-		add_sample(&t->acc, g, sqlite3_column_int64(s, 0));
+static void fold_solved(struct task *t, sqlite3_value **v, struct slot *g)
+{
+	int reopens = sqlite3_value_int(v[1]);
+
+	if (sqlite3_value_type(v[0]) != SQLITE_NULL && (t->q->which & HD_M_FULL_RESOLUTION))
+		add_sample(&t->acc, g, sqlite3_value_int64(v[0]));
 	add_count(&t->acc, g, 0, 1);
 	if (reopens > 0) {
 		add_count(&t->acc, g, 1, 1);
@@ -269,36 +292,36 @@ static void row_solved(struct task *t, sqlite3_stmt *s, struct slot *g)
 	}
 }
 
-static void row_closed(struct task *t, sqlite3_stmt *s, struct slot *g)
+static void fold_closed(struct task *t, sqlite3_value **v, struct slot *g)
 {
-	switch (col_c0(s, 0)) {
+	switch (val_c0(v[0])) {
 	case 'c': add_count(&t->acc, g, 0, 1); break;
 	case 'u': add_count(&t->acc, g, 1, 1); break;
 	case 'r':
 		add_count(&t->acc, g, 2, 1);
-		switch (col_c0(s, 1)) {
+		switch (val_c0(v[1])) {
 		case 's': add_count(&t->acc, g, 3, 1); break;
 		case 'd': add_count(&t->acc, g, 4, 1); break;
 		case 'm': add_count(&t->acc, g, 5, 1); break;
 		default: break;
 		}
 		break;
-	default: break; /* closed before heed recorded how */
+	default: break;
 	}
 }
 
-static void row_sla(struct task *t, sqlite3_stmt *s, struct slot *g)
+static void fold_sla(struct task *t, sqlite3_value **v, struct slot *g)
 {
 	int m, o;
 
-	switch (col_c0(s, 0)) {
+	switch (val_c0(v[0])) {
 	case 'f': m = 0; break; /* first_response */
 	case 'n': m = 1; break; /* next_response */
 	case 'p': m = 2; break; /* periodic_update */
 	case 'r': m = 3; break; /* resolution */
 	default: return;
 	}
-	switch (col_c0(s, 1)) {
+	switch (val_c0(v[1])) {
 	case 'm': o = 0; break;
 	case 'b': o = 1; break;
 	case 'c': o = 2; break;
@@ -307,27 +330,27 @@ static void row_sla(struct task *t, sqlite3_stmt *s, struct slot *g)
 	add_count(&t->acc, g, m * 3 + o, 1);
 }
 
-static void row_promise(struct task *t, sqlite3_stmt *s, struct slot *g)
+static void fold_promise(struct task *t, sqlite3_value **v, struct slot *g)
 {
-	char c = col_c0(s, 0);
+	char c = val_c0(v[0]);
 
 	if (c == 'k' || c == 'b')
 		add_count(&t->acc, g, c == 'k' ? 0 : 1, 1);
 }
 
-static void row_overdue(struct task *t, sqlite3_stmt *s, struct slot *g)
+static void fold_overdue(struct task *t, sqlite3_value **v, struct slot *g)
 {
 	add_count(&t->acc, g, 0, 1);
 }
 
-static void row_backlog(struct task *t, sqlite3_stmt *s, struct slot *g)
+static void fold_backlog(struct task *t, sqlite3_value **v, struct slot *g)
 {
-	int64_t age = t->q->now - sqlite3_column_int64(s, 1);
 	static const int64_t limits[HD_AGE__COUNT - 1] = { HOUR_MS,    8 * HOUR_MS, DAY_MS,
 							   3 * DAY_MS, 7 * DAY_MS,  30 * DAY_MS };
-	int st = hd_status_parse((const char *)sqlite3_column_text(s, 0)), a = 0;
+	int64_t age = t->q->now - sqlite3_value_int64(v[1]);
+	int st = val_enum(v[0], hd_status_name, HD_STATUS_ON_HOLD + 1), a = 0;
 
-	if (st < HD_STATUS_NEW || st > HD_STATUS_ON_HOLD)
+	if (st < 0)
 		return;
 	while (a < HD_AGE__COUNT - 1 && age >= limits[a])
 		a++;
@@ -337,34 +360,70 @@ static void row_backlog(struct task *t, sqlite3_stmt *s, struct slot *g)
 
 #define TICKET_DIMS "team_id", "assignee_id", "channel", "priority"
 
+static const struct src_count sla_counts[] = {
+	{ "metric = 'first_response' AND outcome = 'met'", 0 },
+	{ "metric = 'first_response' AND outcome = 'breached'", 1 },
+	{ "metric = 'first_response' AND outcome = 'cancelled'", 2 },
+	{ "metric = 'next_response' AND outcome = 'met'", 3 },
+	{ "metric = 'next_response' AND outcome = 'breached'", 4 },
+	{ "metric = 'next_response' AND outcome = 'cancelled'", 5 },
+	{ "metric = 'periodic_update' AND outcome = 'met'", 6 },
+	{ "metric = 'periodic_update' AND outcome = 'breached'", 7 },
+	{ "metric = 'periodic_update' AND outcome = 'cancelled'", 8 },
+	{ "metric = 'resolution' AND outcome = 'met'", 9 },
+	{ "metric = 'resolution' AND outcome = 'breached'", 10 },
+	{ "metric = 'resolution' AND outcome = 'cancelled'", 11 },
+	{ NULL, 0 },
+};
+
+static const struct src_count close_counts[] = {
+	{ "close_kind = 'confirmed'", 0 },
+	{ "close_kind = 'unconfirmed'", 1 },
+	{ "close_kind = 'reason'", 2 },
+	{ "close_kind = 'reason' AND close_reason = 'spam'", 3 },
+	{ "close_kind = 'reason' AND close_reason = 'duplicate'", 4 },
+	{ "close_kind = 'reason' AND close_reason = 'merged'", 5 },
+	{ NULL, 0 },
+};
+
+/* The SLA clocks' and closes' ranges are written with the leading index
+ * columns spelt out (IN lists), so that a fold seeks each (metric, outcome)
+ * or kind range of the index instead of scanning it all. */
 static const struct src_def defs[SRC__COUNT] = {
-	[SRC_SLA] = { "sla_clocks", NULL, "ended_at >= ?1 AND ended_at < ?2", "ended_at",
-		      TICKET_DIMS, { "metric, outcome", "metric, outcome" }, row_sla },
+	[SRC_SLA] = { "sla_clocks", NULL,
+		      "metric IN ('first_response', 'next_response', 'periodic_update', "
+		      "'resolution') AND outcome IN ('met', 'breached', 'cancelled') AND "
+		      "ended_at >= ?1 AND ended_at < ?2",
+		      "ended_at", TICKET_DIMS, { "metric, outcome", "metric, outcome" }, fold_sla,
+		      sla_counts },
 	[SRC_NEXT_RESPONSE] = { "responses", NULL, "kind = 'next' AND at >= ?1 AND at < ?2",
 				"at", "team_id", "agent_id", "channel", "priority",
-				{ "waited_bus", "waited_cal" }, row_duration },
+				{ "waited_bus", "waited_cal" }, fold_duration, NULL },
 	[SRC_FIRST_RESPONSE] = { "responses", NULL, "kind = 'first' AND at >= ?1 AND at < ?2",
 				 "at", "team_id", "agent_id", "channel", "priority",
-				 { "waited_bus", "waited_cal" }, row_duration },
+				 { "waited_bus", "waited_cal" }, fold_duration, NULL },
 	[SRC_SOLVED] = { "tickets", NULL, "solved_at >= ?1 AND solved_at < ?2", "solved_at",
 			 TICKET_DIMS, { "full_res_bus, reopen_count", "full_res_cal, reopen_count" },
-			 row_solved },
+			 fold_solved, NULL },
 	[SRC_FIRST_SOLVED] = { "tickets", NULL, "first_solved_at >= ?1 AND first_solved_at < ?2",
 			       "first_solved_at", TICKET_DIMS,
-			       { "first_res_bus", "first_res_cal" }, row_duration },
-	[SRC_CLOSED] = { "tickets", NULL, "closed_at >= ?1 AND closed_at < ?2", "closed_at",
-			 TICKET_DIMS, { "close_kind, close_reason", "close_kind, close_reason" },
-			 row_closed },
+			       { "first_res_bus", "first_res_cal" }, fold_duration, NULL },
+	[SRC_CLOSED] = { "tickets", NULL,
+			 "close_kind IN ('confirmed', 'unconfirmed', 'reason') AND "
+			 "closed_at >= ?1 AND closed_at < ?2",
+			 "closed_at", TICKET_DIMS,
+			 { "close_kind, close_reason", "close_kind, close_reason" }, fold_closed,
+			 close_counts },
 	[SRC_BACKLOG] = { "tickets", NULL, "active = 1", NULL, TICKET_DIMS,
-			  { "status, created_at", "status, created_at" }, row_backlog },
+			  { "status, created_at", "status, created_at" }, fold_backlog, NULL },
 	[SRC_PROMISES] = { "promises p", " JOIN tickets t ON t.id = p.ticket_id",
 			   "p.resolved_at >= ?1 AND p.resolved_at < ?2", "p.resolved_at",
 			   "p.owner_team_id", "p.owner_agent_id", "t.channel", "t.priority",
-			   { "p.status", "p.status" }, row_promise },
+			   { "p.status", "p.status" }, fold_promise, NULL },
 	[SRC_OVERDUE] = { "promises p", " JOIN tickets t ON t.id = p.ticket_id",
 			  "p.status = 'open' AND p.due_at < ?3", NULL, "p.owner_team_id",
-			  "p.owner_agent_id", "t.channel", "t.priority", { "1", "1" },
-			  row_overdue },
+			  "p.owner_agent_id", "t.channel", "t.priority", { "1", "1" }, fold_overdue,
+			  NULL },
 };
 
 /* ---- one source --------------------------------------------------------------- */
@@ -378,38 +437,89 @@ static int64_t floor_to(int64_t t, int64_t unit, int64_t offset)
 	return q * unit + offset;
 }
 
-/* The group key of the current row; the key column is `col`. */
-static int64_t group_key(enum hd_metric_group g, sqlite3_stmt *s, int col)
+/* The group key of a row from its key value. */
+static int64_t group_key(enum hd_metric_group g, sqlite3_value *v)
 {
 	switch (g) {
 	case HD_MG_TEAM:
 	case HD_MG_AGENT:
-		return sqlite3_column_int64(s, col); /* NULL (none) reads as 0 */
+		return sqlite3_value_int64(v); /* NULL (none) reads as 0 */
 	case HD_MG_CHANNEL:
-		return hd_channel_parse((const char *)sqlite3_column_text(s, col));
+		return val_enum(v, hd_channel_name, HD_CHANNEL__COUNT);
 	case HD_MG_PRIORITY:
-		return hd_priority_parse((const char *)sqlite3_column_text(s, col));
+		return val_enum(v, hd_priority_name, HD_PRIORITY__COUNT);
 	case HD_MG_DAY:
-		return floor_to(sqlite3_column_int64(s, col), DAY_MS, 0);
+		return floor_to(sqlite3_value_int64(v), DAY_MS, 0);
 	case HD_MG_WEEK: /* 1970-01-05, 4 days after the epoch, was a Monday */
-		return floor_to(sqlite3_column_int64(s, col), 7 * DAY_MS, 4 * DAY_MS);
+		return floor_to(sqlite3_value_int64(v), 7 * DAY_MS, 4 * DAY_MS);
 	default:
 		return 0;
 	}
 }
 
-/* A filter on `col`: = ?param for an id, IS NULL for none (-1). */
-static void filter_id(struct hd_sbuf *sql, const char *col, int64_t id, int param)
+#define FOLD_PTR "heed_metrics_task"
+
+/* heed_fold(task, values..., [key]): folds each row into the task bound as
+ * ?8 (sqlite3_bind_pointer). An aggregate, so that SQLite's own loop reads
+ * the index and no row is handed back through sqlite3_step. */
+static void fold_step(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
-	if (id > 0)
-		hd_sbuf_addf(sql, " AND %s = ?%d", col, param);
-	else if (id < 0)
-		hd_sbuf_addf(sql, " AND %s IS NULL", col);
+	struct task *t = sqlite3_value_pointer(argv[0], FOLD_PTR);
+	struct slot *g = NULL;
+
+	if (!t || t->acc.oom)
+		return;
+	if (t->group != HD_MG_NONE && !(g = acc_group(&t->acc, group_key(t->group, argv[argc - 1]))))
+		return;
+	defs[t->src].fold(t, argv + 1, g);
 }
 
-/* The query of task `t`: its value columns, then the group key column;
- * only the filters asked for, so each combination is its own (cached)
- * statement that reads nothing it does not need. */
+static void fold_final(sqlite3_context *ctx)
+{
+	sqlite3_result_null(ctx);
+}
+
+/* A statement using heed_fold on `c`, registering the function on the
+ * connection the first time (reader connections are opened by db.c, which
+ * knows nothing of metrics). */
+static sqlite3_stmt *fold_stmt(struct hd_conn *c, const char *sql, struct hd_err *err)
+{
+	sqlite3_stmt *s = hd_db_stmt(c, sql, NULL);
+
+	if (s)
+		return s;
+	if (sqlite3_create_function_v2(c->db, "heed_fold", -1, SQLITE_UTF8 | SQLITE_DIRECTONLY,
+				       NULL, NULL, fold_step, fold_final, NULL) != SQLITE_OK) {
+		hd_db_error(c, sqlite3_errcode(c->db), err);
+		return NULL;
+	}
+	return hd_db_stmt(c, sql, err);
+}
+
+/* The filters asked for, on the source's columns. */
+static void add_filters(struct hd_sbuf *sql, const struct src_def *d,
+			const struct hd_metric_query *q)
+{
+	if (q->team_id)
+		hd_sbuf_addf(sql, q->team_id > 0 ? " AND %s = ?4" : " AND %s IS NULL", d->team);
+	if (q->agent_id)
+		hd_sbuf_addf(sql, q->agent_id > 0 ? " AND %s = ?5" : " AND %s IS NULL", d->agent);
+	if (q->channel >= 0)
+		hd_sbuf_addf(sql, " AND %s = ?6", d->channel);
+	if (q->priority >= 0)
+		hd_sbuf_addf(sql, " AND %s = ?7", d->priority);
+}
+
+/* Whether task `t` is answered by counts alone (no groups). */
+static int by_counts(const struct task *t)
+{
+	return defs[t->src].counts && t->group == HD_MG_NONE;
+}
+
+/* The query of task `t`: either one count(*) per counter (each an index
+ * range SQLite counts in its own loop), or heed_fold over the rows with the
+ * value columns and the group key. Only the filters asked for are written,
+ * so each combination is its own cached statement reading nothing more. */
 static int build_sql(const struct task *t, struct hd_sbuf *sql)
 {
 	const struct src_def *d = &defs[t->src];
@@ -418,6 +528,17 @@ static int build_sql(const struct task *t, struct hd_sbuf *sql)
 			       t->group == HD_MG_PRIORITY);
 	const char *key = NULL;
 
+	if (by_counts(t)) {
+		hd_sbuf_adds(sql, "SELECT ");
+		for (const struct src_count *k = d->counts; k->cond; k++) {
+			hd_sbuf_addf(sql, "%s(SELECT count(*) FROM %s WHERE %s AND %s",
+				     k == d->counts ? "" : ", ", d->from, k->cond,
+				     strstr(d->range, "?1"));
+			add_filters(sql, d, q);
+			hd_sbuf_adds(sql, ")");
+		}
+		return hd_sbuf_adds(sql, "");
+	}
 	switch (t->group) {
 	case HD_MG_TEAM: key = d->team; break;
 	case HD_MG_AGENT: key = d->agent; break;
@@ -427,125 +548,11 @@ static int build_sql(const struct task *t, struct hd_sbuf *sql)
 	case HD_MG_WEEK: key = d->at; break;
 	default: break;
 	}
-	hd_sbuf_addf(sql, "SELECT %s%s%s FROM %s%s WHERE %s", d->cols[!q->business],
+	hd_sbuf_addf(sql, "SELECT heed_fold(?8, %s%s%s) FROM %s%s WHERE %s", d->cols[!q->business],
 		     key ? ", " : "", key ? key : "", d->from, join ? d->join : "", d->range);
-	filter_id(sql, d->team, q->team_id, 4);
-	filter_id(sql, d->agent, q->agent_id, 5);
-	if (q->channel >= 0)
-		hd_sbuf_addf(sql, " AND %s = ?6", d->channel);
-	if (q->priority >= 0)
-		hd_sbuf_addf(sql, " AND %s = ?7", d->priority);
+	add_filters(sql, d, q);
 	return hd_sbuf_adds(sql, "");
 }
-
-/* The part of a result row source `src` fills, from slot `sl`. Summarising
- * reorders the slot's samples. */
-static void fill_row(enum src_id src, struct slot *sl, struct hd_metric_row *r)
-{
-	const int64_t *c = sl->c;
-
-	memset(r, 0, sizeof(*r));
-	r->key = sl->key;
-	switch (src) {
-	case SRC_FIRST_RESPONSE: hd_stats_compute(sl->s.v, sl->s.n, &r->first_response); break;
-	case SRC_NEXT_RESPONSE: hd_stats_compute(sl->s.v, sl->s.n, &r->next_response); break;
-	case SRC_FIRST_SOLVED: hd_stats_compute(sl->s.v, sl->s.n, &r->first_resolution); break;
-	case SRC_SOLVED:
-		hd_stats_compute(sl->s.v, sl->s.n, &r->full_resolution);
-		r->reopens = (struct hd_metric_reopens){ c[0], c[1], c[2] };
-		break;
-	case SRC_CLOSED:
-		r->closes = (struct hd_metric_closes){ c[0], c[1], c[2], c[3], c[4], c[5] };
-		break;
-	case SRC_SLA:
-		for (int m = 0; m < HD_METRIC_SLA_TARGETS; m++) {
-			r->sla.met[m] = c[m * 3];
-			r->sla.breached[m] = c[m * 3 + 1];
-			r->sla.cancelled[m] = c[m * 3 + 2];
-		}
-		break;
-	case SRC_PROMISES:
-		r->promises.kept = c[0];
-		r->promises.broken = c[1];
-		break;
-	case SRC_OVERDUE: r->promises.overdue = c[0]; break;
-	case SRC_BACKLOG:
-		for (int i = 0; i < 4; i++) {
-			r->backlog.by_status[i] = c[i];
-			r->backlog.total += c[i];
-		}
-		for (int i = 0; i < HD_AGE__COUNT; i++)
-			r->backlog.by_age[i] = c[4 + i];
-		break;
-	default: break;
-	}
-}
-
-/* Read task `t`'s rows on `c` and summarise them into t->rows. */
-static int run_task(struct hd_conn *c, struct task *t)
-{
-	const struct hd_metric_query *q = t->q;
-	struct hd_sbuf sql;
-	sqlite3_stmt *s = NULL;
-	int rc, step = SQLITE_DONE, keycol;
-
-	hd_sbuf_init(&sql, 4096);
-	rc = build_sql(t, &sql);
-	if (rc) {
-		rc = hd_err_set(&t->err, rc, NULL, "metrics: query too long");
-		goto out;
-	}
-	s = hd_db_stmt(c, sql.buf, &t->err);
-	if (!s) {
-		rc = HD_EIO;
-		goto out;
-	}
-	sqlite3_bind_int64(s, 1, q->from);
-	sqlite3_bind_int64(s, 2, q->to);
-	sqlite3_bind_int64(s, 3, q->now);
-	sqlite3_bind_int64(s, 4, q->team_id);
-	sqlite3_bind_int64(s, 5, q->agent_id);
-	if (q->channel >= 0)
-		sqlite3_bind_text(s, 6, hd_channel_name(q->channel), -1, SQLITE_STATIC);
-	if (q->priority >= 0)
-		sqlite3_bind_text(s, 7, hd_priority_name(q->priority), -1, SQLITE_STATIC);
-	keycol = sqlite3_column_count(s) - 1;
-	while (!t->acc.oom && (step = sqlite3_step(s)) == SQLITE_ROW) {
-		struct slot *g = NULL;
-
-		if (t->group != HD_MG_NONE && !(g = acc_group(&t->acc, group_key(t->group, s, keycol))))
-			break;
-		defs[t->src].row(t, s, g);
-	}
-	if (t->acc.oom) {
-		rc = atomic_load(t->acc.budget) < 0
-			     ? hd_err_set(&t->err, HD_EINVAL, "from",
-					  "the period holds more than %lld samples; ask for a "
-					  "shorter one",
-					  (long long)MAX_SAMPLES)
-			     : hd_err_set(&t->err, HD_ENOMEM, NULL, "out of memory");
-		goto out;
-	}
-	if (step != SQLITE_DONE) {
-		rc = hd_db_error(c, step, &t->err);
-		goto out;
-	}
-	t->rows = malloc((1 + t->acc.ng) * sizeof(*t->rows));
-	if (!t->rows) {
-		rc = hd_err_set(&t->err, HD_ENOMEM, NULL, "out of memory");
-		goto out;
-	}
-	t->nrows = 1 + t->acc.ng;
-	fill_row(t->src, &t->acc.total, &t->rows[0]);
-	for (size_t i = 0; i < t->acc.ng; i++)
-		fill_row(t->src, &t->acc.g[i], &t->rows[1 + i]);
-out:
-	hd_db_done(s);
-	hd_sbuf_release(&sql);
-	acc_release(&t->acc);
-	return rc;
-}
-
 /* ---- the call ------------------------------------------------------------------- */
 
 struct run {

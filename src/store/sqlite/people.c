@@ -137,7 +137,9 @@ int hd_store_team_create_led(struct hd_store *st, const char *name, const int64_
 			     size_t nmembers, int64_t lead_id, struct hd_idem *idem, int64_t *id,
 			     struct hd_err *err)
 {
-	struct team_ctx x = { name, idem, 0, hd_now_ms(), members, nmembers, lead_id != 0, lead_id };
+	struct team_ctx x = {
+		name, idem, 0, hd_now_ms(), members, nmembers, lead_id != 0, lead_id,
+	};
 	int rc = hd_writer_run(st, team_create_job, &x, err);
 
 	*id = x.id;

@@ -46,6 +46,8 @@ struct def_ctx;
 /* What differs between calendars and policies. */
 struct kind {
 	const char *what;   /* "calendar", "SLA policy" */
+	int ordered;        /* rows have a position */
+	const char *insert; /* ?1 name, ?2 definition, ?3 now, ?4 position */
 	const char *select; /* ?1 id -> definition, position */
 	const char *update; /* ?1 id, ?2 name, ?3 definition, ?4 now */
 	/* Parse and check `doc`; canonical text into x->text, name into x->name. */
@@ -129,6 +131,8 @@ static int policy_canon(struct hd_conn *c, struct def_ctx *x, json_t *doc, struc
 
 static const struct kind calendar_kind = {
 	"calendar",
+	0,
+	"INSERT INTO calendars (name, definition, created_at, updated_at) VALUES (?1, ?2, ?3, ?3)",
 	"SELECT definition, 0 FROM calendars WHERE id = ?1",
 	"UPDATE calendars SET name = ?2, definition = ?3, updated_at = ?4 WHERE id = ?1",
 	calendar_canon,
@@ -136,6 +140,9 @@ static const struct kind calendar_kind = {
 
 static const struct kind policy_kind = {
 	"SLA policy",
+	1,
+	"INSERT INTO sla_policies (name, definition, created_at, updated_at, position) "
+	"VALUES (?1, ?2, ?3, ?3, ?4)",
 	"SELECT definition, position FROM sla_policies WHERE id = ?1",
 	"UPDATE sla_policies SET name = ?2, definition = ?3, updated_at = ?4 WHERE id = ?1",
 	policy_canon,
@@ -213,54 +220,36 @@ static int policy_move(struct hd_conn *c, struct def_ctx *x, int64_t from, struc
 	return step == SQLITE_DONE ? 0 : hd_db_error(c, step, err);
 }
 
-static int calendar_create_job(struct hd_conn *c, void *arg, struct hd_err *err)
+/* Make room for a new policy at position `want` (0 or past the end: last);
+ * the position it gets into `*at`. */
+static int make_room(struct hd_conn *c, int64_t want, int64_t *at, struct hd_err *err)
 {
-	struct def_ctx *x = arg;
-	sqlite3_stmt *s;
-	int rc = hd_idem_check(c, x->idem, &x->id, err);
+	int64_t n;
+	int rc = policy_count(c, &n, err);
 
-	if (rc)
-		return rc < 0 ? rc : 0;
-	rc = calendar_canon(c, x, x->doc, err);
-	s = rc ? NULL
-	       : hd_db_stmt(c,
-			    "INSERT INTO calendars (name, definition, created_at, updated_at) "
-			    "VALUES (?1, ?2, ?3, ?3)",
-			    err);
-	if (!s)
-		return rc ? rc : HD_EIO;
-	sqlite3_bind_text(s, 1, x->name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, x->text, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 3, x->now);
-	rc = step_write(c, s, x, err);
-	hd_sla_config_invalidate(c->st);
-	return rc ? rc : hd_idem_save(c, x->idem, x->id, x->now, err);
+	*at = want && want <= n ? want : n + 1;
+	return rc ? rc : shift(c, *at, INT64_MAX, 1, err);
 }
 
-static int policy_create_job(struct hd_conn *c, void *arg, struct hd_err *err)
+static int create_job(struct hd_conn *c, void *arg, struct hd_err *err)
 {
 	struct def_ctx *x = arg;
 	sqlite3_stmt *s;
-	int64_t n = 0, at;
+	int64_t at = 0;
 	int rc = hd_idem_check(c, x->idem, &x->id, err);
 
 	if (rc)
 		return rc < 0 ? rc : 0;
-	rc = policy_canon(c, x, x->doc, err);
-	rc = rc ? rc : policy_count(c, &n, err);
-	at = x->position && x->position <= n ? x->position : n + 1;
-	rc = rc ? rc : shift(c, at, INT64_MAX, 1, err);
-	s = rc ? NULL
-	       : hd_db_stmt(c,
-			    "INSERT INTO sla_policies (name, definition, created_at, updated_at, "
-			    "position) VALUES (?1, ?2, ?3, ?3, ?4)",
-			    err);
+	rc = x->k->canon(c, x, x->doc, err);
+	rc = rc || !x->k->ordered ? rc : make_room(c, x->position, &at, err);
+	s = rc ? NULL : hd_db_stmt(c, x->k->insert, err);
 	if (!s)
 		return rc ? rc : HD_EIO;
 	sqlite3_bind_text(s, 1, x->name, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, x->text, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 3, x->now);
-	sqlite3_bind_int64(s, 4, at);
+	if (x->k->ordered)
+		sqlite3_bind_int64(s, 4, at);
 	rc = step_write(c, s, x, err);
 	hd_sla_config_invalidate(c->st);
 	return rc ? rc : hd_idem_save(c, x->idem, x->id, x->now, err);
@@ -344,7 +333,7 @@ int hd_store_calendar_create(struct hd_store *st, json_t *doc, struct hd_idem *i
 			     struct hd_err *err)
 {
 	*id = 0;
-	return run(st, calendar_create_job, &calendar_kind, doc, idem, id, err);
+	return run(st, create_job, &calendar_kind, doc, idem, id, err);
 }
 
 int hd_store_calendar_update(struct hd_store *st, int64_t id, json_t *patch,
@@ -357,7 +346,7 @@ int hd_store_sla_policy_create(struct hd_store *st, json_t *doc, struct hd_idem 
 			       int64_t *id, struct hd_err *err)
 {
 	*id = 0;
-	return run(st, policy_create_job, &policy_kind, doc, idem, id, err);
+	return run(st, create_job, &policy_kind, doc, idem, id, err);
 }
 
 int hd_store_sla_policy_update(struct hd_store *st, int64_t id, json_t *patch,
@@ -368,36 +357,34 @@ int hd_store_sla_policy_update(struct hd_store *st, int64_t id, json_t *patch,
 
 /* ---- deletes --------------------------------------------------------------- */
 
-/* Run `sql` (no rows) with ?1 bound to `id`. */
-static int exec_id(struct hd_conn *c, const char *sql, int64_t id, struct hd_err *err)
+/* Delete row `id` with `sql` (a DELETE ... RETURNING): HD_ENOTFOUND when
+ * there was none. */
+static int delete_row(struct hd_conn *c, const char *sql, int64_t id, const char *what,
+		      struct hd_err *err)
 {
-	sqlite3_stmt *s = hd_db_stmt(c, sql, err);
-	int step;
+	int rc = hd_db_exists(c, sql, id, err);
 
-	if (!s)
-		return HD_EIO;
-	sqlite3_bind_int64(s, 1, id);
-	step = sqlite3_step(s);
-	hd_db_done(s);
-	return step == SQLITE_DONE ? 0 : hd_db_error(c, step, err);
+	if (rc < 0)
+		return rc;
+	return rc ? 0
+		  : hd_err_set(err, HD_ENOTFOUND, NULL, "there is no %s %lld", what, (long long)id);
 }
 
 static int calendar_delete_job(struct hd_conn *c, void *arg, struct hd_err *err)
 {
 	int64_t id = *(int64_t *)arg;
-	int rc = hd_db_require(c, "SELECT 1 FROM calendars WHERE id = ?1", id, HD_ENOTFOUND, NULL,
-			       "calendar", err);
+	int rc = hd_db_exists(c,
+			      "SELECT 1 FROM sla_policies "
+			      "WHERE json_extract(definition, '$.calendar_id') = ?1",
+			      id, err);
 
-	rc = rc ? rc
-		: hd_db_exists(c,
-			       "SELECT 1 FROM sla_policies "
-			       "WHERE json_extract(definition, '$.calendar_id') = ?1",
-			       id, err);
 	if (rc == 1)
 		return hd_err_set(err, HD_ECONFLICT, NULL,
-				  "calendar %lld is in use by an SLA policy; change the policy first",
+				  "calendar %lld is in use by an SLA policy; change that first",
 				  (long long)id);
-	rc = rc ? rc : exec_id(c, "DELETE FROM calendars WHERE id = ?1", id, err);
+	rc = rc ? rc
+		: delete_row(c, "DELETE FROM calendars WHERE id = ?1 RETURNING id", id, "calendar",
+			     err);
 	hd_sla_config_invalidate(c->st);
 	return rc;
 }
@@ -410,7 +397,9 @@ static int policy_delete_job(struct hd_conn *c, void *arg, struct hd_err *err)
 	int rc = load_def(c, x, &doc, &position, err);
 
 	json_decref(doc);
-	rc = rc ? rc : exec_id(c, "DELETE FROM sla_policies WHERE id = ?1", x->id, err);
+	rc = rc ? rc
+		: delete_row(c, "DELETE FROM sla_policies WHERE id = ?1 RETURNING id", x->id,
+			     "SLA policy", err);
 	rc = rc ? rc : shift(c, position + 1, INT64_MAX, -1, err);
 	hd_sla_config_invalidate(c->st);
 	return rc;
@@ -464,7 +453,8 @@ static int get_one(struct hd_store *st, const char *sql, int64_t id, struct hd_d
 				a, err);
 
 	if (!rc && !n)
-		rc = hd_err_set(err, HD_ENOTFOUND, NULL, "there is no %s %lld", what, (long long)id);
+		rc = hd_err_set(err, HD_ENOTFOUND, NULL, "there is no %s %lld", what,
+				(long long)id);
 	if (!rc)
 		*out = rows[0];
 	return rc;

@@ -361,7 +361,6 @@ static int run_action(struct hd_conn *c, int64_t tid, const struct hd_sla_action
 		      const char *metric, const char *what, int64_t now, json_t *done,
 		      struct hd_err *err)
 {
-	struct hd_actor sys = { HD_AUTHOR_SYSTEM, 0, HD_ROLE_AGENT };
 	struct sla_ticket t;
 	char subject[256], text[512];
 	int64_t lead = 0;
@@ -417,7 +416,6 @@ static int run_action(struct hd_conn *c, int64_t tid, const struct hd_sla_action
 		return rc;
 	}
 	default:
-		(void)sys;
 		return 0;
 	}
 }
@@ -463,6 +461,11 @@ static int fire(struct hd_conn *c, int64_t tid, int64_t clock_id, int breach, in
 					  (json_int_t)k.due_at, "actions", json_incref(done)),
 				now, err);
 	json_decref(done);
+	/* the ticket shows a new state (and maybe priority, team, tags) */
+	rc = rc ? rc
+		: ticket_set(c, tid,
+			     "UPDATE tickets SET version = version + 1, updated_at = ?2 WHERE id = ?1",
+			     now, NULL, err);
 	return rc ? rc : hd_sla_refresh(c, tid, now, err);
 }
 

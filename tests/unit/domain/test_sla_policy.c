@@ -242,56 +242,60 @@ static void a_valid_policy_passes(void **state)
 	assert_int_equal(hd_sla_policy_validate(&p, &err), 0);
 }
 
-/* One broken field at a time, and the field the error names. */
-struct bad_case {
+/* One broken field at a time (case i of breaks()), and the field the error
+ * names. */
+static const struct {
 	const char *what;
-	void (*breaks)(struct hd_sla_policy *p);
 	const char *field;
+} bad_cases[] = {
+	{ "no name", "name" },
+	{ "a name without its NUL", "name" },
+	{ "no target at all", "targets" },
+	{ "a negative target", "targets" },
+	{ "a target over a year", "targets" },
+	{ "a priority past the enum", "conditions" },
+	{ "a channel past the enum", "conditions" },
+	{ "17 teams", "conditions" },
+	{ "team id 0", "conditions" },
+	{ "a negative organization id", "conditions" },
+	{ "17 tags", "conditions" },
+	{ "an empty tag", "conditions" },
+	{ "a negative calendar id", "calendar_id" },
+	{ "a pause status past the enum", "pause_in" },
+	{ "a negative warning", "warn_before" },
+	{ "a warning over a year", "warn_before" },
+	{ "9 warning actions", "on_warning" },
+	{ "an unknown action", "on_breach" },
+	{ "set_team without a team", "on_breach" },
+	{ "add_tag without a tag", "on_warning" },
 };
 
-static void no_name(struct hd_sla_policy *p) { p->name[0] = '\0'; }
-static void name_unterminated(struct hd_sla_policy *p) { memset(p->name, 'n', sizeof(p->name)); }
-static void no_target(struct hd_sla_policy *p) { p->target_min[HD_SLA_FIRST_RESPONSE] = 0; }
-static void negative_target(struct hd_sla_policy *p) { p->target_min[HD_SLA_RESOLUTION] = -1; }
-static void target_over_a_year(struct hd_sla_policy *p) { p->target_min[HD_SLA_RESOLUTION] = 365 * 24 * 60 + 1; }
-static void priority_mask(struct hd_sla_policy *p) { p->priorities = BIT(HD_PRIORITY__COUNT); }
-static void channel_mask(struct hd_sla_policy *p) { p->channels = BIT(HD_CHANNEL__COUNT); }
-static void too_many_teams(struct hd_sla_policy *p) { p->nteams = HD_SLA_MAX_IDS + 1; }
-static void zero_team(struct hd_sla_policy *p) { p->nteams = 1; p->teams[0] = 0; }
-static void negative_org(struct hd_sla_policy *p) { p->norgs = 1; p->orgs[0] = -4; }
-static void too_many_tags(struct hd_sla_policy *p) { p->ntags = HD_SLA_MAX_TAGS + 1; }
-static void empty_tag(struct hd_sla_policy *p) { p->ntags = 1; }
-static void negative_calendar(struct hd_sla_policy *p) { p->calendar_id = -1; }
-static void pause_mask(struct hd_sla_policy *p) { p->pause_statuses = BIT(HD_STATUS__COUNT); }
-static void negative_warning(struct hd_sla_policy *p) { p->warn_min = -5; }
-static void warning_over_a_year(struct hd_sla_policy *p) { p->warn_min = 365 * 24 * 60 + 1; }
-static void too_many_warn_actions(struct hd_sla_policy *p) { p->non_warn = HD_SLA_MAX_ACTIONS + 1; }
-static void unknown_action(struct hd_sla_policy *p) { p->non_breach = 1; p->on_breach[0].kind = HD_SLA_ACT__COUNT; }
-static void set_team_without_team(struct hd_sla_policy *p) { p->non_breach = 1; p->on_breach[0].kind = HD_SLA_ACT_SET_TEAM; }
-static void add_tag_without_tag(struct hd_sla_policy *p) { p->non_warn = 1; p->on_warn[0].kind = HD_SLA_ACT_ADD_TAG; }
-
-static const struct bad_case bad_cases[] = {
-	{ "no name", no_name, "name" },
-	{ "a name without its NUL", name_unterminated, "name" },
-	{ "no target at all", no_target, "targets" },
-	{ "a negative target", negative_target, "targets" },
-	{ "a target over a year", target_over_a_year, "targets" },
-	{ "a priority past the enum", priority_mask, "conditions" },
-	{ "a channel past the enum", channel_mask, "conditions" },
-	{ "17 teams", too_many_teams, "conditions" },
-	{ "team id 0", zero_team, "conditions" },
-	{ "a negative organization id", negative_org, "conditions" },
-	{ "17 tags", too_many_tags, "conditions" },
-	{ "an empty tag", empty_tag, "conditions" },
-	{ "a negative calendar id", negative_calendar, "calendar_id" },
-	{ "a pause status past the enum", pause_mask, "pause_in" },
-	{ "a negative warning", negative_warning, "warn_before" },
-	{ "a warning over a year", warning_over_a_year, "warn_before" },
-	{ "9 warning actions", too_many_warn_actions, "on_warning" },
-	{ "an unknown action", unknown_action, "on_breach" },
-	{ "set_team without a team", set_team_without_team, "on_breach" },
-	{ "add_tag without a tag", add_tag_without_tag, "on_warning" },
-};
+static void breaks(struct hd_sla_policy *p, size_t i)
+{
+	switch (i) {
+	case 0: p->name[0] = '\0'; break;
+	case 1: memset(p->name, 'n', sizeof(p->name)); break;
+	case 2: p->target_min[HD_SLA_FIRST_RESPONSE] = 0; break;
+	case 3: p->target_min[HD_SLA_RESOLUTION] = -1; break;
+	case 4: p->target_min[HD_SLA_RESOLUTION] = 365 * 24 * 60 + 1; break;
+	case 5: p->priorities = BIT(HD_PRIORITY__COUNT); break;
+	case 6: p->channels = BIT(HD_CHANNEL__COUNT); break;
+	case 7: p->nteams = HD_SLA_MAX_IDS + 1; break;
+	case 8: p->nteams = 1; break; /* teams[0] is 0 */
+	case 9: p->norgs = 1, p->orgs[0] = -4; break;
+	case 10: p->ntags = HD_SLA_MAX_TAGS + 1; break;
+	case 11: p->ntags = 1; break; /* tags[0] is "" */
+	case 12: p->calendar_id = -1; break;
+	case 13: p->pause_statuses = BIT(HD_STATUS__COUNT); break;
+	case 14: p->warn_min = -5; break;
+	case 15: p->warn_min = 365 * 24 * 60 + 1; break;
+	case 16: p->non_warn = HD_SLA_MAX_ACTIONS + 1; break;
+	case 17: p->non_breach = 1, p->on_breach[0].kind = HD_SLA_ACT__COUNT; break;
+	case 18: p->non_breach = 1, p->on_breach[0].kind = HD_SLA_ACT_SET_TEAM; break;
+	case 19: p->non_warn = 1, p->on_warn[0].kind = HD_SLA_ACT_ADD_TAG; break;
+	default: fail_msg("no case %zu", i);
+	}
+}
 
 static void each_broken_field_is_refused(void **state)
 {
@@ -299,7 +303,7 @@ static void each_broken_field_is_refused(void **state)
 		struct hd_sla_policy p = base();
 		struct hd_err err = { 0 };
 
-		bad_cases[i].breaks(&p);
+		breaks(&p, i);
 		if (hd_sla_policy_validate(&p, &err) != HD_EINVAL)
 			fail_msg("accepted: %s", bad_cases[i].what);
 		if (strcmp(err.field, bad_cases[i].field))

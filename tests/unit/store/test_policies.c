@@ -159,9 +159,9 @@ static void zones_load_or_are_refused(void **state)
 static void policy_canonical_round_trip(void **state)
 {
 	const char *text = "{\"name\": \"P\", \"position\": 3, \"conditions\": {\"tags\": "
-			   "[\"Gold\"], \"priority\": [\"urgent\"]}, \"targets\": "
+			   "[\"gold\"], \"priority\": [\"urgent\"]}, \"targets\": "
 			   "{\"next_response\": 30}, \"pause_in\": [], \"on_breach\": "
-			   "[{\"action\": \"add_tag\", \"tag\": \"Late\"}]}";
+			   "[{\"action\": \"add_tag\", \"tag\": \"late\"}]}";
 	json_t *doc = json_loads(text, 0, NULL), *canon, *again;
 	struct hd_sla_policy p, p2;
 	int64_t pos;
@@ -267,8 +267,8 @@ static void config_is_parsed_cached_and_rebuilt(void **state)
 	struct fx *f = *state;
 	int64_t now = 1774857600000; /* Monday 2026-03-30 10:00 CEST */
 	int64_t cal = create(f, 0, BERLIN);
-	int64_t other = create(f, 0,
-			       "{\"name\": \"Tokyo\", \"time_zone\": \"Asia/Tokyo\", \"hours\": {}}");
+	int64_t other = create(f, 0, "{\"name\": \"Tokyo\", \"time_zone\": \"Asia/Tokyo\", "
+				     "\"hours\": {}}");
 	int64_t p1 = create(f, 1, "{\"name\": \"One\", \"targets\": {\"first_response\": 60}}");
 	int64_t p2;
 	char text[160];
@@ -348,7 +348,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(zones_load_or_are_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(policy_canonical_round_trip, setup, teardown),
 		cmocka_unit_test_setup_teardown(positions_stay_dense, setup, teardown),
-		cmocka_unit_test_setup_teardown(config_is_parsed_cached_and_rebuilt, setup, teardown),
+		cmocka_unit_test_setup_teardown(config_is_parsed_cached_and_rebuilt, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(refused_writes_change_nothing, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("store/policies", tests, NULL, NULL);
