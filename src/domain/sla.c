@@ -85,9 +85,8 @@ static int64_t wanted_start(enum hd_sla_metric m, const struct hd_sla_facts *f)
 		return f->first_response_at && f->status != HD_STATUS_CLOSED ? f->unanswered_since
 									      : 0;
 	case HD_SLA_PERIODIC_UPDATE:
-		return f->status == HD_STATUS_SOLVED || f->status == HD_STATUS_CLOSED
-			       ? 0
-			       : f->last_public_reply_at;
+		/* paused while solved (a reopen is not charged for it) */
+		return f->status == HD_STATUS_CLOSED ? 0 : f->last_public_reply_at;
 	case HD_SLA_RESOLUTION:
 		return f->status == HD_STATUS_CLOSED ? 0 : f->created_at;
 	default:
@@ -142,8 +141,9 @@ static int paused_in(const struct hd_sla_policy *p, enum hd_status s)
 }
 
 int hd_sla_plan(const struct hd_sla_policy *p, const struct hd_calendar *cal,
-		const struct hd_sla_facts *facts, const struct hd_sla_clock was[HD_SLA__COUNT],
-		int64_t now, struct hd_sla_step out[HD_SLA__COUNT])
+		const struct hd_calendar *was_cal, const struct hd_sla_facts *facts,
+		const struct hd_sla_clock was[HD_SLA__COUNT], int64_t now,
+		struct hd_sla_step out[HD_SLA__COUNT])
 {
 	int rc = 0;
 
@@ -153,13 +153,15 @@ int hd_sla_plan(const struct hd_sla_policy *p, const struct hd_calendar *cal,
 		struct hd_sla_step *o = &out[m];
 		int64_t start = p && p->target_min[m] > 0 ? wanted_start(m, facts) : 0;
 		int business = cal != NULL;
+		/* time up to now counts as the clock counted it so far */
+		const struct hd_calendar *old = was[m].business ? was_cal : NULL;
 		int run;
 
 		memset(o, 0, sizeof(*o));
 		o->cur = was[m];
 		if (o->cur.present && o->cur.started_at != start) {
 			o->ended = o->cur;
-			end_cycle(m, facts, cal, now, &o->ended);
+			end_cycle(m, facts, old, now, &o->ended);
 			memset(&o->cur, 0, sizeof(o->cur));
 		}
 		if (!start)
@@ -173,15 +175,14 @@ int hd_sla_plan(const struct hd_sla_policy *p, const struct hd_calendar *cal,
 			/* a cycle found paused starts counting when it resumes */
 			o->cur.running_since = run ? (start < now ? start : now) : 0;
 		} else if (o->cur.running_since && !run) {
-			o->cur.elapsed_ms = hd_sla_elapsed(&o->cur, cal, now);
+			o->cur.elapsed_ms = hd_sla_elapsed(&o->cur, old, now);
 			o->cur.running_since = 0;
 		} else if (!o->cur.running_since && run) {
 			o->cur.running_since = now;
-		}
-		/* the policy may have changed: same start and time counted, new
-		 * target (a switch of calendar keeps what was counted so far) */
-		if (o->cur.business != business && o->cur.running_since) {
-			o->cur.elapsed_ms = hd_sla_elapsed(&o->cur, cal, now);
+		} else if (o->cur.running_since && (o->cur.business != business || old != cal)) {
+			/* the policy changed its way of counting: keep what was
+			 * counted so far, count the new way from now on */
+			o->cur.elapsed_ms = hd_sla_elapsed(&o->cur, old, now);
 			o->cur.running_since = now;
 		}
 		o->cur.business = business;

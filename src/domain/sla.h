@@ -8,8 +8,8 @@
  *  - first_response: from creation until the first public agent reply;
  *  - next_response: from the oldest customer message no public agent reply
  *    has answered yet, until the next public agent reply;
- *  - periodic_update: from a public agent reply until the next one, while
- *    the ticket is unsolved;
+ *  - periodic_update: from a public agent reply until the next one (paused
+ *    while solved, ended when closed);
  *  - resolution: from creation until solved. Solving pauses it; a reopen
  *    resumes it with the time already used; it ends when the ticket closes.
  * A clock pauses while the ticket's status is in the policy's pause set
@@ -165,16 +165,20 @@ struct hd_sla_step {
 };
 
 /** Bring the clocks `was[HD_SLA__COUNT]` (present == 0 where none runs) up to
- * date at `now` for a ticket with `facts` under policy `p` (NULL: no policy,
- * every clock is cancelled). `cal` is the policy's calendar (NULL for
- * calendar time or when p->calendar_id is 0). A clock whose target or policy
- * changed keeps its start and the time already counted and gets the new
- * target (changing priority or team recomputes the due times). Writes
- * `out[HD_SLA__COUNT]`. 0, or HD_EINVAL/HD_ENOTFOUND from the calendar
- * (a calendar that never opens: the clock gets no due time). */
+ * date at `now` for a ticket with `facts` under policy `p` (NULL: no policy;
+ * every clock ends: met when its answer came, otherwise cancelled). `cal` is
+ * the policy's calendar (ignored when p->calendar_id is 0: calendar time);
+ * `was_cal` the calendar the business-hours clocks in `was` were counted in
+ * until now (the previous policy's; NULL: none). A clock whose target or
+ * policy changed keeps its start and the time already counted (in the old
+ * way) and gets the new target, counted the new way from now on (changing
+ * priority or team recomputes the due times). Writes `out[HD_SLA__COUNT]`.
+ * 0, or HD_ENOTFOUND when the calendar cannot give a due time (it never
+ * opens, or an instant is out of its range): that clock gets no due time. */
 int hd_sla_plan(const struct hd_sla_policy *p, const struct hd_calendar *cal,
-		const struct hd_sla_facts *facts, const struct hd_sla_clock was[HD_SLA__COUNT],
-		int64_t now, struct hd_sla_step out[HD_SLA__COUNT]);
+		const struct hd_calendar *was_cal, const struct hd_sla_facts *facts,
+		const struct hd_sla_clock was[HD_SLA__COUNT], int64_t now,
+		struct hd_sla_step out[HD_SLA__COUNT]);
 
 /** The time a clock has counted up to `now` (business ms when business). */
 int64_t hd_sla_elapsed(const struct hd_sla_clock *k, const struct hd_calendar *cal, int64_t now);

@@ -224,14 +224,17 @@ struct src_count {
 	int slot;
 };
 
-/* One source: its table, the condition selecting its rows (an index range:
- * ?1 = from, ?2 = to, ?3 = now), the column of its instant (for day and
- * week groups; NULL: not in the period), the column of each dimension, the
- * value columns it folds in business or calendar time, and — for sources
- * made only of counters — the counts that answer it without grouping. */
+/* One source: its table; the conditions selecting its rows — `lead` on
+ * the leading columns of its index (NULL: none), then `range` on its
+ * instant (?1 = from, ?2 = to, ?3 = now; NULL: none); the column of its
+ * instant (for day and week groups; NULL: not in the period); the column of
+ * each dimension; the value columns it folds in business or calendar time;
+ * and — for sources made only of counters — the counts that answer it
+ * without grouping (each replacing `lead`). */
 struct src_def {
 	const char *from;
 	const char *join; /* added when a ticket's channel or priority is needed */
+	const char *lead;
 	const char *range;
 	const char *at;
 	const char *team, *agent, *channel, *priority;
@@ -392,36 +395,34 @@ static const struct src_count close_counts[] = {
 static const struct src_def defs[SRC__COUNT] = {
 	[SRC_SLA] = { "sla_clocks", NULL,
 		      "metric IN ('first_response', 'next_response', 'periodic_update', "
-		      "'resolution') AND outcome IN ('met', 'breached', 'cancelled') AND "
-		      "ended_at >= ?1 AND ended_at < ?2",
-		      "ended_at", TICKET_DIMS, { "metric, outcome", "metric, outcome" }, fold_sla,
-		      sla_counts },
-	[SRC_NEXT_RESPONSE] = { "responses", NULL, "kind = 'next' AND at >= ?1 AND at < ?2",
-				"at", "team_id", "agent_id", "channel", "priority",
+		      "'resolution') AND outcome IN ('met', 'breached', 'cancelled')",
+		      "ended_at >= ?1 AND ended_at < ?2", "ended_at", TICKET_DIMS,
+		      { "metric, outcome", "metric, outcome" }, fold_sla, sla_counts },
+	[SRC_NEXT_RESPONSE] = { "responses", NULL, "kind = 'next'", "at >= ?1 AND at < ?2", "at",
+				"team_id", "agent_id", "channel", "priority",
 				{ "waited_bus", "waited_cal" }, fold_duration, NULL },
-	[SRC_FIRST_RESPONSE] = { "responses", NULL, "kind = 'first' AND at >= ?1 AND at < ?2",
+	[SRC_FIRST_RESPONSE] = { "responses", NULL, "kind = 'first'", "at >= ?1 AND at < ?2",
 				 "at", "team_id", "agent_id", "channel", "priority",
 				 { "waited_bus", "waited_cal" }, fold_duration, NULL },
-	[SRC_SOLVED] = { "tickets", NULL, "solved_at >= ?1 AND solved_at < ?2", "solved_at",
+	[SRC_SOLVED] = { "tickets", NULL, NULL, "solved_at >= ?1 AND solved_at < ?2", "solved_at",
 			 TICKET_DIMS, { "full_res_bus, reopen_count", "full_res_cal, reopen_count" },
 			 fold_solved, NULL },
-	[SRC_FIRST_SOLVED] = { "tickets", NULL, "first_solved_at >= ?1 AND first_solved_at < ?2",
-			       "first_solved_at", TICKET_DIMS,
-			       { "first_res_bus", "first_res_cal" }, fold_duration, NULL },
-	[SRC_CLOSED] = { "tickets", NULL,
-			 "close_kind IN ('confirmed', 'unconfirmed', 'reason') AND "
-			 "closed_at >= ?1 AND closed_at < ?2",
-			 "closed_at", TICKET_DIMS,
+	[SRC_FIRST_SOLVED] = { "tickets", NULL, NULL,
+			       "first_solved_at >= ?1 AND first_solved_at < ?2", "first_solved_at",
+			       TICKET_DIMS, { "first_res_bus", "first_res_cal" }, fold_duration,
+			       NULL },
+	[SRC_CLOSED] = { "tickets", NULL, "close_kind IN ('confirmed', 'unconfirmed', 'reason')",
+			 "closed_at >= ?1 AND closed_at < ?2", "closed_at", TICKET_DIMS,
 			 { "close_kind, close_reason", "close_kind, close_reason" }, fold_closed,
 			 close_counts },
-	[SRC_BACKLOG] = { "tickets", NULL, "active = 1", NULL, TICKET_DIMS,
+	[SRC_BACKLOG] = { "tickets", NULL, "active = 1", NULL, NULL, TICKET_DIMS,
 			  { "status, created_at", "status, created_at" }, fold_backlog, NULL },
-	[SRC_PROMISES] = { "promises p", " JOIN tickets t ON t.id = p.ticket_id",
+	[SRC_PROMISES] = { "promises p", " JOIN tickets t ON t.id = p.ticket_id", NULL,
 			   "p.resolved_at >= ?1 AND p.resolved_at < ?2", "p.resolved_at",
 			   "p.owner_team_id", "p.owner_agent_id", "t.channel", "t.priority",
 			   { "p.status", "p.status" }, fold_promise, NULL },
 	[SRC_OVERDUE] = { "promises p", " JOIN tickets t ON t.id = p.ticket_id",
-			  "p.status = 'open' AND p.due_at < ?3", NULL, "p.owner_team_id",
+			  "p.status = 'open'", "p.due_at < ?3", NULL, "p.owner_team_id",
 			  "p.owner_agent_id", "t.channel", "t.priority", { "1", "1" }, fold_overdue,
 			  NULL },
 };
@@ -516,6 +517,13 @@ static int by_counts(const struct task *t)
 	return defs[t->src].counts && t->group == HD_MG_NONE;
 }
 
+/* " WHERE a AND b" of the conditions given (either may be NULL). */
+static void add_where(struct hd_sbuf *sql, const char *a, const char *b)
+{
+	hd_sbuf_addf(sql, "%s%s%s%s", a || b ? " WHERE " : "", a ? a : "", a && b ? " AND " : "",
+		     b ? b : "");
+}
+
 /* The query of task `t`: either one count(*) per counter (each an index
  * range SQLite counts in its own loop), or heed_fold over the rows with the
  * value columns and the group key. Only the filters asked for are written,
@@ -531,9 +539,9 @@ static int build_sql(const struct task *t, struct hd_sbuf *sql)
 	if (by_counts(t)) {
 		hd_sbuf_adds(sql, "SELECT ");
 		for (const struct src_count *k = d->counts; k->cond; k++) {
-			hd_sbuf_addf(sql, "%s(SELECT count(*) FROM %s WHERE %s AND %s",
-				     k == d->counts ? "" : ", ", d->from, k->cond,
-				     strstr(d->range, "?1"));
+			hd_sbuf_addf(sql, "%s(SELECT count(*) FROM %s%s", k == d->counts ? "" : ", ",
+				     d->from, join ? d->join : "");
+			add_where(sql, k->cond, d->range);
 			add_filters(sql, d, q);
 			hd_sbuf_adds(sql, ")");
 		}
@@ -548,11 +556,123 @@ static int build_sql(const struct task *t, struct hd_sbuf *sql)
 	case HD_MG_WEEK: key = d->at; break;
 	default: break;
 	}
-	hd_sbuf_addf(sql, "SELECT heed_fold(?8, %s%s%s) FROM %s%s WHERE %s", d->cols[!q->business],
-		     key ? ", " : "", key ? key : "", d->from, join ? d->join : "", d->range);
+	hd_sbuf_addf(sql, "SELECT heed_fold(?8, %s%s%s) FROM %s%s", d->cols[!q->business],
+		     key ? ", " : "", key ? key : "", d->from, join ? d->join : "");
+	add_where(sql, d->lead, d->range);
 	add_filters(sql, d, q);
 	return hd_sbuf_adds(sql, "");
 }
+
+/* The part of a result row source `src` fills, from slot `sl`. Summarising
+ * reorders the slot's samples. */
+static void fill_row(enum src_id src, struct slot *sl, struct hd_metric_row *r)
+{
+	const int64_t *c = sl->c;
+
+	memset(r, 0, sizeof(*r));
+	r->key = sl->key;
+	switch (src) {
+	case SRC_FIRST_RESPONSE: hd_stats_compute(sl->s.v, sl->s.n, &r->first_response); break;
+	case SRC_NEXT_RESPONSE: hd_stats_compute(sl->s.v, sl->s.n, &r->next_response); break;
+	case SRC_FIRST_SOLVED: hd_stats_compute(sl->s.v, sl->s.n, &r->first_resolution); break;
+	case SRC_SOLVED:
+		hd_stats_compute(sl->s.v, sl->s.n, &r->full_resolution);
+		r->reopens = (struct hd_metric_reopens){ c[0], c[1], c[2] };
+		break;
+	case SRC_CLOSED:
+		r->closes = (struct hd_metric_closes){ c[0], c[1], c[2], c[3], c[4], c[5] };
+		break;
+	case SRC_SLA:
+		for (int m = 0; m < HD_METRIC_SLA_TARGETS; m++) {
+			r->sla.met[m] = c[m * 3];
+			r->sla.breached[m] = c[m * 3 + 1];
+			r->sla.cancelled[m] = c[m * 3 + 2];
+		}
+		break;
+	case SRC_PROMISES:
+		r->promises.kept = c[0];
+		r->promises.broken = c[1];
+		break;
+	case SRC_OVERDUE: r->promises.overdue = c[0]; break;
+	case SRC_BACKLOG:
+		for (int i = 0; i < 4; i++) {
+			r->backlog.by_status[i] = c[i];
+			r->backlog.total += c[i];
+		}
+		for (int i = 0; i < HD_AGE__COUNT; i++)
+			r->backlog.by_age[i] = c[4 + i];
+		break;
+	default: break;
+	}
+}
+
+/* Run task `t`'s query on `c`: the counters come back as columns, or the
+ * rows are folded into t->acc. */
+static int read_task(struct hd_conn *c, struct task *t, const char *sql)
+{
+	const struct hd_metric_query *q = t->q;
+	sqlite3_stmt *s = by_counts(t) ? hd_db_stmt(c, sql, &t->err) : fold_stmt(c, sql, &t->err);
+	int step, rc = 0;
+
+	if (!s)
+		return HD_EIO;
+	sqlite3_bind_int64(s, 1, q->from);
+	sqlite3_bind_int64(s, 2, q->to);
+	sqlite3_bind_int64(s, 3, q->now);
+	sqlite3_bind_int64(s, 4, q->team_id);
+	sqlite3_bind_int64(s, 5, q->agent_id);
+	if (q->channel >= 0)
+		sqlite3_bind_text(s, 6, hd_channel_name(q->channel), -1, SQLITE_STATIC);
+	if (q->priority >= 0)
+		sqlite3_bind_text(s, 7, hd_priority_name(q->priority), -1, SQLITE_STATIC);
+	sqlite3_bind_pointer(s, 8, t, FOLD_PTR, NULL);
+	step = sqlite3_step(s);
+	if (step == SQLITE_ROW && by_counts(t))
+		for (int i = 0; defs[t->src].counts[i].cond; i++)
+			t->acc.total.c[defs[t->src].counts[i].slot] = sqlite3_column_int64(s, i);
+	if (step != SQLITE_ROW)
+		rc = hd_db_error(c, step, &t->err);
+	hd_db_done(s);
+	return rc;
+}
+
+/* Read task `t`'s rows on `c` and summarise them into t->rows. */
+static int run_task(struct hd_conn *c, struct task *t)
+{
+	struct hd_sbuf sql;
+	int rc;
+
+	hd_sbuf_init(&sql, 8192);
+	rc = build_sql(t, &sql);
+	if (rc) {
+		rc = hd_err_set(&t->err, rc, NULL, "metrics: query too long");
+		goto out;
+	}
+	rc = read_task(c, t, sql.buf);
+	if (!rc && t->acc.oom)
+		rc = atomic_load(t->acc.budget) < 0
+			     ? hd_err_set(&t->err, HD_EINVAL, "from",
+					  "the period holds more than %lld samples; ask for a "
+					  "shorter one",
+					  (long long)MAX_SAMPLES)
+			     : hd_err_set(&t->err, HD_ENOMEM, NULL, "out of memory");
+	if (rc)
+		goto out;
+	t->rows = malloc((1 + t->acc.ng) * sizeof(*t->rows));
+	if (!t->rows) {
+		rc = hd_err_set(&t->err, HD_ENOMEM, NULL, "out of memory");
+		goto out;
+	}
+	t->nrows = 1 + t->acc.ng;
+	fill_row(t->src, &t->acc.total, &t->rows[0]);
+	for (size_t i = 0; i < t->acc.ng; i++)
+		fill_row(t->src, &t->acc.g[i], &t->rows[1 + i]);
+out:
+	hd_sbuf_release(&sql);
+	acc_release(&t->acc);
+	return rc;
+}
+
 /* ---- the call ------------------------------------------------------------------- */
 
 struct run {
@@ -576,6 +696,7 @@ static void *worker(void *arg)
 			c = NULL;
 			continue;
 		}
+		if (getenv("MMAP")) hd_db_exec(c, getenv("MMAP"), NULL);
 		t->rc = run_task(c, t);
 	}
 	hd_db_release(r->st, c);
@@ -678,8 +799,8 @@ static size_t plan(const struct hd_metric_query *q, enum src_id *srcs)
 		{ SRC_SLA, HD_M_SLA },
 		{ SRC_NEXT_RESPONSE, HD_M_NEXT_RESPONSE },
 		{ SRC_FIRST_RESPONSE, HD_M_FIRST_RESPONSE },
-		{ SRC_SOLVED, HD_M_RESOLUTION | HD_M_REOPENS },
-		{ SRC_FIRST_SOLVED, HD_M_RESOLUTION },
+		{ SRC_SOLVED, HD_M_FULL_RESOLUTION | HD_M_REOPENS },
+		{ SRC_FIRST_SOLVED, HD_M_FIRST_RESOLUTION },
 		{ SRC_CLOSED, HD_M_CLOSES },
 		{ SRC_BACKLOG, HD_M_BACKLOG },
 		{ SRC_PROMISES, HD_M_PROMISES },

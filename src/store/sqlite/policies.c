@@ -319,8 +319,10 @@ static int run(struct hd_store *st, hd_wfn job, const struct kind *k, json_t *do
 	struct def_ctx x = { k, doc, idem, *id, hd_now_ms(), 0, NULL, NULL };
 	int rc;
 
-	if (!json_is_object(doc) || (job == update_job && !json_object_size(doc)))
-		return hd_err_set(err, HD_EINVAL, NULL, "give a JSON object with the %s's fields",
+	if (!json_is_object(doc))
+		return hd_err_set(err, HD_EINVAL, NULL, "a %s is a JSON object", k->what);
+	if (job == update_job && !json_object_size(doc))
+		return hd_err_set(err, HD_EINVAL, NULL, "nothing to change: give a member of the %s",
 				  k->what);
 	rc = hd_writer_run(st, job, &x, err);
 	hd_sla_config_invalidate(st);

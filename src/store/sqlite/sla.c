@@ -88,9 +88,12 @@ static void default_policy(const struct hd_store *st, struct hd_sla_policy *p)
 	p->pause_statuses = HD_SLA_DEFAULT_PAUSE;
 }
 
-/* The policy for ticket `t` into `*p` and its calendar (NULL: calendar time). */
+/* The policy for ticket `t` into `*p` and its calendar (NULL: calendar
+ * time); `*was_cal` (may be NULL) receives the calendar of the policy the
+ * ticket had until now. */
 static int policy_for(struct hd_conn *c, const struct sla_ticket *t, int64_t now,
-		      struct hd_sla_policy *p, const struct hd_calendar **cal, struct hd_err *err)
+		      struct hd_sla_policy *p, const struct hd_calendar **cal,
+		      const struct hd_calendar **was_cal, struct hd_err *err)
 {
 	const struct hd_sla_config *cfg;
 	struct hd_sla_subject subj;
@@ -99,6 +102,12 @@ static int policy_for(struct hd_conn *c, const struct sla_ticket *t, int64_t now
 	*cal = NULL;
 	if (rc)
 		return rc;
+	if (was_cal) {
+		*was_cal = NULL;
+		for (size_t k = 0; k < cfg->npolicies; k++)
+			if (cfg->policies[k].id == t->policy_id && cfg->policies[k].calendar_id)
+				*was_cal = hd_sla_config_calendar(cfg, cfg->policies[k].calendar_id);
+	}
 	subj.priority = t->priority;
 	subj.channel = t->channel;
 	subj.team_id = t->team_id;
@@ -279,17 +288,17 @@ int hd_sla_refresh(struct hd_conn *c, int64_t tid, int64_t now, struct hd_err *e
 {
 	struct hd_sla_clock was[HD_SLA__COUNT];
 	struct hd_sla_step st[HD_SLA__COUNT];
-	const struct hd_calendar *cal;
+	const struct hd_calendar *cal, *was_cal;
 	struct hd_sla_policy p;
 	struct sla_ticket t;
 	int rc = load_ticket(c, tid, &t, err);
 
-	rc = rc ? rc : policy_for(c, &t, now, &p, &cal, err);
+	rc = rc ? rc : policy_for(c, &t, now, &p, &cal, &was_cal, err);
 	rc = rc ? rc : load_clocks(c, tid, was, err);
 	if (rc)
 		return rc;
 	/* HD_ENOTFOUND: the calendar never opens; the clocks get no due time */
-	hd_sla_plan(&p, cal, &t.facts, was, now, st);
+	hd_sla_plan(&p, cal, was_cal, &t.facts, was, now, st);
 	for (int m = 0; m < HD_SLA__COUNT && !rc; m++) {
 		if (st[m].ended.present && st[m].ended.id)
 			rc = save_ended(c, &t, &st[m].ended, err);
@@ -307,7 +316,7 @@ int hd_sla_business_ms(struct hd_conn *c, int64_t tid, int64_t a, int64_t b, int
 	struct sla_ticket t;
 	int rc = load_ticket(c, tid, &t, err);
 
-	rc = rc ? rc : policy_for(c, &t, now, &p, &cal, err);
+	rc = rc ? rc : policy_for(c, &t, now, &p, &cal, NULL, err);
 	if (rc)
 		return rc;
 	*ms = b > a ? b - a : 0;
@@ -438,7 +447,7 @@ static int fire(struct hd_conn *c, int64_t tid, int64_t clock_id, int breach, in
 	if (rc == HD_ENOTFOUND)
 		return 0;
 	rc = rc ? rc : load_ticket(c, tid, &t, err);
-	rc = rc ? rc : policy_for(c, &t, now, &p, &cal, err);
+	rc = rc ? rc : policy_for(c, &t, now, &p, &cal, NULL, err);
 	if (rc)
 		return rc;
 	rc = ticket_set(c, clock_id,

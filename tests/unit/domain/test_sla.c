@@ -12,10 +12,6 @@
  * a public customer message starts the wait, a public agent reply ends it,
  * and every write ends with hd_sla_plan whose `cur` clocks are stored (a new
  * cycle gets the next row id).
- *
- * Two tests state rules sla.c breaks today (known bugs, reported); they
- * are built only with -DHD_SLA_KNOWN_BUGS and fail until sla.c is fixed —
- * then drop the #ifdefs.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -128,7 +124,7 @@ static void refresh(struct desk *d, int64_t now)
 	d->f.status = d->lc.status;
 	d->f.first_response_at = d->lc.first_response_at;
 	d->f.solved_at = d->lc.solved_at;
-	assert_int_equal(hd_sla_plan(d->p, d->cal, &d->f, d->was, now, d->out), 0);
+	assert_int_equal(hd_sla_plan(d->p, d->cal, d->cal, &d->f, d->was, now, d->out), 0);
 	for (int m = 0; m < HD_SLA__COUNT; m++) {
 		d->was[m] = d->out[m].cur;
 		if (d->was[m].present && !d->was[m].id)
@@ -434,13 +430,12 @@ static void periodic_update_restarts_at_each_reply(void **state)
 	expect_ended(ENDED(d, PU), 2, HD_SLA_BREACHED, r3, 3 * HOUR);
 	assert_int_equal(d.was[PU].id, 3);
 
-	/* solving ends the cycle: no update is owed on a solved ticket */
+	/* solving pauses the cycle: no update is owed while solved */
 	set_status(&d, HD_STATUS_SOLVED, HD_REASON_NONE, r3 + HOUR);
-	expect_ended(ENDED(d, PU), 3, HD_SLA_CANCELLED, r3 + HOUR, HOUR);
-	assert_false(CUR(d, PU)->present);
+	assert_false(ENDED(d, PU)->present);
+	expect_paused(CUR(d, PU), r3, HOUR);
 }
 
-#ifdef HD_SLA_KNOWN_BUGS
 /* Rule: solving pauses every clock and a reopen resumes it — so a reopen
  * must not charge periodic_update for the time the ticket was solved.
  * Known bug (see the report): solving ends the periodic cycle and the reopen
@@ -463,7 +458,6 @@ static void periodic_update_after_reopen_excludes_solved_time(void **state)
 			 (long long)((T0 + 3 * DAY - CUR(d, PU)->due_at) / MIN));
 	assert_true(CUR(d, PU)->due_at > T0 + 3 * DAY);
 }
-#endif
 
 /* ---- resolution -------------------------------------------------------- */
 
@@ -645,9 +639,9 @@ static void custom_pause_set(void **state)
 		p.pause_statuses = cases[i].pause;
 		if (cases[i].status == HD_STATUS_SOLVED)
 			f.solved_at = T0;
-		assert_int_equal(hd_sla_plan(&p, NULL, &f, was, T0, out), 0);
+		assert_int_equal(hd_sla_plan(&p, NULL, NULL, &f, was, T0, out), 0);
 		was[RES] = *k;
-		assert_int_equal(hd_sla_plan(&p, NULL, &f, was, T0 + HOUR, out), 0);
+		assert_int_equal(hd_sla_plan(&p, NULL, NULL, &f, was, T0 + HOUR, out), 0);
 		if (cases[i].runs) {
 			expect_running(k, T0, T0, 0, T0 + 2 * HOUR);
 			assert_int_equal(hd_sla_elapsed(k, NULL, T0 + HOUR), HOUR);
@@ -660,7 +654,7 @@ static void custom_pause_set(void **state)
 			f.status = HD_STATUS_OPEN;
 			f.solved_at = 0;
 			was[RES] = *k;
-			assert_int_equal(hd_sla_plan(&p, NULL, &f, was, T0 + 2 * HOUR, out), 0);
+			assert_int_equal(hd_sla_plan(&p, NULL, NULL, &f, was, T0 + 2 * HOUR, out), 0);
 			expect_running(k, T0, T0 + 2 * HOUR, 0, T0 + 4 * HOUR);
 		}
 	}
@@ -850,7 +844,7 @@ static void never_open_calendar_has_no_due_time(void **state)
 	(void)state;
 	p.calendar_id = 9;
 	p.warn_min = 10;
-	assert_int_equal(hd_sla_plan(&p, &closed, &f, was, T0, out), HD_ENOTFOUND);
+	assert_int_equal(hd_sla_plan(&p, &closed, &closed, &f, was, T0, out), HD_ENOTFOUND);
 	for (int m = 0; m < HD_SLA__COUNT; m++) {
 		if (m != FR && m != RES) {
 			assert_false(out[m].cur.present);
@@ -924,7 +918,6 @@ static void target_change_keeps_start_and_elapsed(void **state)
 	assert_int_equal(CUR(d, FR)->started_at, T0);
 }
 
-#ifdef HD_SLA_KNOWN_BUGS
 /* Rule: a switch of calendar keeps what was counted so far — also from
  * business hours back to calendar time. Known bug (see the report): the
  * time since the clock last resumed is then counted in calendar time,
@@ -948,7 +941,6 @@ static void business_to_calendar_time_keeps_business_elapsed(void **state)
 		fail_msg("after the switch elapsed is %lld min, 420 counted in business hours",
 			 (long long)(CUR(d, RES)->elapsed_ms / MIN));
 }
-#endif
 
 /* Rule: no policy (NULL) cancels every running or paused clock. */
 static void null_policy_cancels_running_clocks(void **state)
@@ -1113,7 +1105,7 @@ static int64_t oracle_start(const struct hd_sla_policy *p, int m, const struct h
 	switch (m) {
 	case FR: return f->first_response_at ? 0 : f->created_at;
 	case NR: return f->first_response_at ? f->unanswered_since : 0;
-	case PU: return f->status == HD_STATUS_SOLVED ? 0 : f->last_public_reply_at;
+	case PU: return f->last_public_reply_at;
 	default: return f->created_at;
 	}
 }
@@ -1227,7 +1219,7 @@ static void sim_plan(struct sim *s, int64_t now)
 	s->f.status = s->lc.status;
 	s->f.first_response_at = s->lc.first_response_at;
 	s->f.solved_at = s->lc.solved_at;
-	rc = hd_sla_plan(s->p, s->cal, &s->f, s->was, now, out);
+	rc = hd_sla_plan(s->p, s->cal, s->cal, &s->f, s->was, now, out);
 	if (rc != 0)
 		fail_msg("ticket %d step %d: hd_sla_plan %d", s->ticket, s->step, rc);
 	check_step(s, out, now);
@@ -1349,9 +1341,7 @@ int main(void)
 		cmocka_unit_test(next_response_runs_from_unanswered_since),
 		cmocka_unit_test(next_response_cancelled_at_close),
 		cmocka_unit_test(periodic_update_restarts_at_each_reply),
-#ifdef HD_SLA_KNOWN_BUGS
 		cmocka_unit_test(periodic_update_after_reopen_excludes_solved_time),
-#endif
 		cmocka_unit_test(resolution_pauses_while_solved_and_resumes_on_reopen),
 		cmocka_unit_test(resolution_outcome_at_close),
 		cmocka_unit_test(clocks_pause_in_pending_on_hold_and_solved),
@@ -1362,9 +1352,7 @@ int main(void)
 		cmocka_unit_test(business_hours_across_dst),
 		cmocka_unit_test(never_open_calendar_has_no_due_time),
 		cmocka_unit_test(target_change_keeps_start_and_elapsed),
-#ifdef HD_SLA_KNOWN_BUGS
 		cmocka_unit_test(business_to_calendar_time_keeps_business_elapsed),
-#endif
 		cmocka_unit_test(null_policy_cancels_running_clocks),
 		cmocka_unit_test(elapsed_counts_since_running_since),
 		cmocka_unit_test(clock_state_values),
