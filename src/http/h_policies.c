@@ -23,6 +23,8 @@
 #define DAY_MS ((int64_t)86400000)
 /* business-time: the longest span ?to= may ask about (about ten years) */
 #define SPAN_MAX_MS (3660 * DAY_MS)
+/* the last instant an RFC 3339 time can show: 9999-12-31T23:59:59.999Z */
+#define LAST_MS ((int64_t)253402300799999)
 
 /* What differs between calendars and policies. */
 struct kind {
@@ -274,6 +276,8 @@ static int business_time(struct hd_req *r, struct hd_calendar_def *d, int64_t fr
 		rc = 0;
 		out = 0;
 	}
+	if (!rc && out > LAST_MS)
+		return hd_err_set(err, HD_EINVAL, "minutes", "the answer lies after the year 9999");
 	hd_jw_ktime(w, "due", out);
 	return rc;
 }

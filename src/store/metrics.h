@@ -38,7 +38,7 @@
 
 /** How many connections one metrics call reads on at most (the caller's
  * thread included). */
-#define HD_METRICS_THREADS 3
+#define HD_METRICS_THREADS 2
 
 /** Which figures to compute (bits). */
 enum hd_metric_set {

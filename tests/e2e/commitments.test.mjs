@@ -334,10 +334,12 @@ test('no answer: the ticket closes unconfirmed after the grace period, exactly o
 
 test('timers fire exactly once across kill -9 and restart', async (t) => {
   if (!clockBuilt) return t.skip('test clock not built');
+  const team = await api('POST', '/api/v1/teams', { body: { name: uniq('Rescue') } });
   const pol = await api('POST', '/api/v1/sla-policies', {
     body: {
       name: uniq('Chat'), position: 1, conditions: { channel: ['chat'] },
-      targets: { first_response: 5 }, on_breach: [{ action: 'add_tag', tag: 'late' }],
+      targets: { first_response: 5 },
+      on_breach: [{ action: 'add_tag', tag: 'late' }, { action: 'set_team', team_id: team.json.id }],
     },
   });
   assert.equal(pol.status, 201, pol.text);
@@ -357,6 +359,8 @@ test('timers fire exactly once across kill -9 and restart', async (t) => {
   for (const id of ids) {
     const ev = (await all(h, `/api/v1/tickets/${id}/events`)).filter((e) => e.type === 'sla.breached');
     assert.equal(ev.length, 1, `ticket ${id}: ${ev.length} breach events`);
-    assert.deepEqual((await ticket(id)).tags, ['late']);
+    const cur = await ticket(id);
+    assert.deepEqual(cur.tags, ['late']);
+    assert.equal(cur.team_id, team.json.id);
   }
 });

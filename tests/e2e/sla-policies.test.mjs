@@ -394,6 +394,7 @@ test('business time across a weekend and the daylight-saving changes (Europe/Ber
     ['from=2026-03-27T15:00:00Z&to=2026-03-26T15:00:00Z', 'to'],
     ['from=2026-03-27T15:00:00Z&to=2046-03-26T15:00:00Z', 'to'],
     ['from=2026-03-27T15:00:00Z&to=tomorrow', 'to'],
+    ['from=9999-12-30T00:00:00Z&minutes=525600', 'minutes'], // past year 9999
   ]) {
     const r = await api('GET', `${P}?${q}`);
     assert.equal(r.status, 422, `${q}: ${r.text}`);

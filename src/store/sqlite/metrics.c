@@ -1,47 +1,25 @@
 /*
- * metrics.c — the help desk's metrics (store/metrics.h) read from the rows
- * the commitments engine keeps.
+ * metrics.c — the help desk's metrics (store/metrics.h): planning a call,
+ * running its sources in parallel and merging what they found.
  *
- * A call is split into sources, one query each (first responses, next
- * responses, first solves, latest solves, closes, ended SLA clocks,
- * resolved promises, overdue promises, the backlog). Each source reads only
- * the columns it needs over a range of its own instant — served by a
- * covering index where one exists — and folds every row into accumulators:
- * per group and for the total, a vector of samples (durations) or a few
- * counters. Then it summarises its samples (domain/stats) into partial
- * result rows. Sources run in parallel on up to HD_METRICS_THREADS reader
- * connections (the caller's thread is one of them); the caller merges the
- * partial rows by group key into the answer.
+ * A call is split into sources, one query each (metrics_read.c: first
+ * responses, next responses, first solves, latest solves, closes, ended SLA
+ * clocks, resolved promises, overdue promises, the backlog). They run on up
+ * to HD_METRICS_THREADS reader connections at once — the caller's thread is
+ * one of them, helpers take the rest — each producing partial result rows
+ * (the total and its groups) in malloc'd memory. The caller then merges the
+ * partial rows by group key into the answer, in its arena.
  *
- * Grouping is done here, not in SQL: a GROUP BY over a million rows makes
- * SQLite sort them, while a small hash of group keys costs a few ns a row.
- *
- * Worker threads must not touch the caller's arena (it is not thread-safe):
- * everything they build is malloc'd and freed before hd_store_metrics
- * returns. Samples are capped (MAX_SAMPLES over all sources) so that no
- * request can make heed allocate without bound.
+ * Sources of one call read different snapshots (one per connection), a few
+ * milliseconds apart at most; each figure is consistent in itself.
  */
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "domain/enums.h"
-#include "store/metrics.h"
-#include "store/sqlite/internal.h"
-#include "util/sbuf.h"
+#include "store/sqlite/metrics_read.h"
 #include "util/banned.h"
-
-#define DAY_MS ((int64_t)86400000)
-#define HOUR_MS ((int64_t)3600000)
-
-/* Samples one call may collect over all its sources (8 bytes each, and
- * once more when grouping): 256 MB. */
-#define MAX_SAMPLES ((int64_t)32 << 20)
-
-/* Counters a source keeps per group (the SLA's 4 targets x 3 outcomes, or
- * the backlog's 4 statuses + 7 ages). */
-#define NCOUNT 12
 
 /* ---- names ----------------------------------------------------------------- */
 
@@ -71,613 +49,11 @@ const char *hd_metric_age_name(int a)
 	return a >= 0 && a < HD_AGE__COUNT ? age_names[a] : "unknown";
 }
 
-/* ---- accumulators ------------------------------------------------------------ */
-
-struct vec {
-	int64_t *v;
-	size_t n, cap;
-};
-
-/* What one source gathered for one group (or the total). */
-struct slot {
-	int64_t key;
-	struct vec s;
-	int64_t c[NCOUNT];
-};
-
-/* What one source gathered: the total, the groups, and an open-addressing
- * hash from key to group (index + 1; 0 is empty). */
-struct acc {
-	struct slot total;
-	struct slot *g;
-	size_t ng, gcap;
-	uint32_t *hash;
-	size_t hcap; /* a power of two, at least twice ng */
-	_Atomic int64_t *budget; /* samples the whole call may still collect */
-	int oom;     /* a push or a group failed: out of memory or over budget */
-};
-
-static int vec_push(struct acc *a, struct vec *v, int64_t x)
-{
-	if (v->n == v->cap) {
-		size_t cap = v->cap ? v->cap * 2 : 256;
-		int64_t *p;
-
-		if (atomic_fetch_sub(a->budget, (int64_t)(cap - v->cap)) < (int64_t)(cap - v->cap) ||
-		    !(p = realloc(v->v, cap * sizeof(*p)))) {
-			a->oom = 1;
-			return -1;
-		}
-		v->v = p;
-		v->cap = cap;
-	}
-	v->v[v->n++] = x;
-	return 0;
-}
-
-static uint32_t key_hash(int64_t key)
-{
-	return (uint32_t)(((uint64_t)key * 0x9e3779b97f4a7c15ull) >> 32);
-}
-
-static int acc_rehash(struct acc *a, size_t hcap)
-{
-	uint32_t *h = calloc(hcap, sizeof(*h));
-
-	if (!h)
-		return -1;
-	for (size_t i = 0; i < a->ng; i++) {
-		size_t j = key_hash(a->g[i].key) & (hcap - 1);
-
-		while (h[j])
-			j = (j + 1) & (hcap - 1);
-		h[j] = (uint32_t)(i + 1);
-	}
-	free(a->hash);
-	a->hash = h;
-	a->hcap = hcap;
-	return 0;
-}
-
-/* The group slot of `key`, created empty when new; NULL when out of memory. */
-static struct slot *acc_group(struct acc *a, int64_t key)
-{
-	size_t j;
-
-	if (a->hcap) {
-		for (j = key_hash(key) & (a->hcap - 1); a->hash[j]; j = (j + 1) & (a->hcap - 1))
-			if (a->g[a->hash[j] - 1].key == key)
-				return &a->g[a->hash[j] - 1];
-	}
-	if (2 * (a->ng + 1) > a->hcap && acc_rehash(a, a->hcap ? a->hcap * 2 : 64))
-		goto oom;
-	if (a->ng == a->gcap) {
-		size_t cap = a->gcap ? a->gcap * 2 : 16;
-		struct slot *g = realloc(a->g, cap * sizeof(*g));
-
-		if (!g)
-			goto oom;
-		a->g = g;
-		a->gcap = cap;
-	}
-	memset(&a->g[a->ng], 0, sizeof(a->g[0]));
-	a->g[a->ng].key = key;
-	for (j = key_hash(key) & (a->hcap - 1); a->hash[j]; j = (j + 1) & (a->hcap - 1))
-		;
-	a->hash[j] = (uint32_t)(++a->ng);
-	return &a->g[a->ng - 1];
-oom:
-	a->oom = 1;
-	return NULL;
-}
-
-static void acc_release(struct acc *a)
-{
-	free(a->total.s.v);
-	for (size_t i = 0; i < a->ng; i++)
-		free(a->g[i].s.v);
-	free(a->g);
-	free(a->hash);
-	memset(a, 0, sizeof(*a));
-}
-
-/* A sample for the total and, when grouping, for group `g`. */
-static void add_sample(struct acc *a, struct slot *g, int64_t x)
-{
-	vec_push(a, &a->total.s, x);
-	if (g)
-		vec_push(a, &g->s, x);
-}
-
-/* Counter `i` += 1 for the total and group `g`. */
-static void add_count(struct acc *a, struct slot *g, int i, int64_t by)
-{
-	a->total.c[i] += by;
-	if (g)
-		g->c[i] += by;
-}
-
-/* ---- sources -------------------------------------------------------------------- */
-
-enum src_id {
-	SRC_SLA,
-	SRC_NEXT_RESPONSE,
-	SRC_FIRST_RESPONSE,
-	SRC_SOLVED,
-	SRC_FIRST_SOLVED,
-	SRC_CLOSED,
-	SRC_BACKLOG,
-	SRC_PROMISES,
-	SRC_OVERDUE,
-	SRC__COUNT
-};
-
-struct task;
-/* Fold one row's values (after the task pointer; the group key, when
- * grouping, is the last of them) into the task's accumulators. */
-typedef void (*fold_fn)(struct task *t, sqlite3_value **v, struct slot *g);
-
-/* A counter a source can read with count(*) over an index range instead of
- * folding its rows: the rows matching `cond` go to counter `slot`. */
-struct src_count {
-	const char *cond;
-	int slot;
-};
-
-/* One source: its table; the conditions selecting its rows — `lead` on
- * the leading columns of its index (NULL: none), then `range` on its
- * instant (?1 = from, ?2 = to, ?3 = now; NULL: none); the column of its
- * instant (for day and week groups; NULL: not in the period); the column of
- * each dimension; the value columns it folds in business or calendar time;
- * and — for sources made only of counters — the counts that answer it
- * without grouping (each replacing `lead`). */
-struct src_def {
-	const char *from;
-	const char *join; /* added when a ticket's channel or priority is needed */
-	const char *lead;
-	const char *range;
-	const char *at;
-	const char *team, *agent, *channel, *priority;
-	const char *cols[2]; /* [business], [calendar] */
-	fold_fn fold;
-	const struct src_count *counts; /* NULL-terminated by cond; NULL: always fold */
-};
-
-/* One unit of work: a source with the query and its results. */
-struct task {
-	enum src_id src;
-	const struct hd_metric_query *q;
-	enum hd_metric_group group; /* HD_MG_NONE for "now" sources in day/week calls */
-	struct acc acc;
-	struct hd_metric_row *rows; /* [0] the total, then the groups; malloc'd */
-	size_t nrows;
-	int rc;
-	struct hd_err err;
-};
-
-/* The first byte of a text value ('\0' for NULL or ""), read without the
- * copy sqlite3_value_text makes to add a terminator. */
-static char val_c0(sqlite3_value *v)
-{
-	const unsigned char *p = sqlite3_value_blob(v);
-
-	return p && sqlite3_value_bytes(v) > 0 ? (char)p[0] : '\0';
-}
-
-/* The index of a text value in an enum's names (name_fn), or -1. */
-static int val_enum(sqlite3_value *v, const char *(*name_fn)(int), int count)
-{
-	const char *p = sqlite3_value_blob(v);
-	size_t n = (size_t)sqlite3_value_bytes(v);
-
-	for (int i = 0; p && i < count; i++)
-		if (strlen(name_fn(i)) == n && !memcmp(p, name_fn(i), n))
-			return i;
-	return -1;
-}
-
-static void fold_duration(struct task *t, sqlite3_value **v, struct slot *g)
-{
-	if (sqlite3_value_type(v[0]) != SQLITE_NULL)
-		add_sample(&t->acc, g, sqlite3_value_int64(v[0]));
-}
-
-static void fold_solved(struct task *t, sqlite3_value **v, struct slot *g)
-{
-	int reopens = sqlite3_value_int(v[1]);
-
-	if (sqlite3_value_type(v[0]) != SQLITE_NULL && (t->q->which & HD_M_FULL_RESOLUTION))
-		add_sample(&t->acc, g, sqlite3_value_int64(v[0]));
-	add_count(&t->acc, g, 0, 1);
-	if (reopens > 0) {
-		add_count(&t->acc, g, 1, 1);
-		add_count(&t->acc, g, 2, reopens);
-	}
-}
-
-static void fold_closed(struct task *t, sqlite3_value **v, struct slot *g)
-{
-	switch (val_c0(v[0])) {
-	case 'c': add_count(&t->acc, g, 0, 1); break;
-	case 'u': add_count(&t->acc, g, 1, 1); break;
-	case 'r':
-		add_count(&t->acc, g, 2, 1);
-		switch (val_c0(v[1])) {
-		case 's': add_count(&t->acc, g, 3, 1); break;
-		case 'd': add_count(&t->acc, g, 4, 1); break;
-		case 'm': add_count(&t->acc, g, 5, 1); break;
-		default: break;
-		}
-		break;
-	default: break;
-	}
-}
-
-static void fold_sla(struct task *t, sqlite3_value **v, struct slot *g)
-{
-	int m, o;
-
-	switch (val_c0(v[0])) {
-	case 'f': m = 0; break; /* first_response */
-	case 'n': m = 1; break; /* next_response */
-	case 'p': m = 2; break; /* periodic_update */
-	case 'r': m = 3; break; /* resolution */
-	default: return;
-	}
-	switch (val_c0(v[1])) {
-	case 'm': o = 0; break;
-	case 'b': o = 1; break;
-	case 'c': o = 2; break;
-	default: return;
-	}
-	add_count(&t->acc, g, m * 3 + o, 1);
-}
-
-static void fold_promise(struct task *t, sqlite3_value **v, struct slot *g)
-{
-	char c = val_c0(v[0]);
-
-	if (c == 'k' || c == 'b')
-		add_count(&t->acc, g, c == 'k' ? 0 : 1, 1);
-}
-
-static void fold_overdue(struct task *t, sqlite3_value **v, struct slot *g)
-{
-	add_count(&t->acc, g, 0, 1);
-}
-
-static void fold_backlog(struct task *t, sqlite3_value **v, struct slot *g)
-{
-	static const int64_t limits[HD_AGE__COUNT - 1] = { HOUR_MS,    8 * HOUR_MS, DAY_MS,
-							   3 * DAY_MS, 7 * DAY_MS,  30 * DAY_MS };
-	int64_t age = t->q->now - sqlite3_value_int64(v[1]);
-	int st = val_enum(v[0], hd_status_name, HD_STATUS_ON_HOLD + 1), a = 0;
-
-	if (st < 0)
-		return;
-	while (a < HD_AGE__COUNT - 1 && age >= limits[a])
-		a++;
-	add_count(&t->acc, g, st, 1);
-	add_count(&t->acc, g, 4 + a, 1);
-}
-
-#define TICKET_DIMS "team_id", "assignee_id", "channel", "priority"
-
-static const struct src_count sla_counts[] = {
-	{ "metric = 'first_response' AND outcome = 'met'", 0 },
-	{ "metric = 'first_response' AND outcome = 'breached'", 1 },
-	{ "metric = 'first_response' AND outcome = 'cancelled'", 2 },
-	{ "metric = 'next_response' AND outcome = 'met'", 3 },
-	{ "metric = 'next_response' AND outcome = 'breached'", 4 },
-	{ "metric = 'next_response' AND outcome = 'cancelled'", 5 },
-	{ "metric = 'periodic_update' AND outcome = 'met'", 6 },
-	{ "metric = 'periodic_update' AND outcome = 'breached'", 7 },
-	{ "metric = 'periodic_update' AND outcome = 'cancelled'", 8 },
-	{ "metric = 'resolution' AND outcome = 'met'", 9 },
-	{ "metric = 'resolution' AND outcome = 'breached'", 10 },
-	{ "metric = 'resolution' AND outcome = 'cancelled'", 11 },
-	{ NULL, 0 },
-};
-
-static const struct src_count close_counts[] = {
-	{ "close_kind = 'confirmed'", 0 },
-	{ "close_kind = 'unconfirmed'", 1 },
-	{ "close_kind = 'reason'", 2 },
-	{ "close_kind = 'reason' AND close_reason = 'spam'", 3 },
-	{ "close_kind = 'reason' AND close_reason = 'duplicate'", 4 },
-	{ "close_kind = 'reason' AND close_reason = 'merged'", 5 },
-	{ NULL, 0 },
-};
-
-/* The SLA clocks' and closes' ranges are written with the leading index
- * columns spelt out (IN lists), so that a fold seeks each (metric, outcome)
- * or kind range of the index instead of scanning it all. */
-static const struct src_def defs[SRC__COUNT] = {
-	[SRC_SLA] = { "sla_clocks", NULL,
-		      "metric IN ('first_response', 'next_response', 'periodic_update', "
-		      "'resolution') AND outcome IN ('met', 'breached', 'cancelled')",
-		      "ended_at >= ?1 AND ended_at < ?2", "ended_at", TICKET_DIMS,
-		      { "metric, outcome", "metric, outcome" }, fold_sla, sla_counts },
-	[SRC_NEXT_RESPONSE] = { "responses", NULL, "kind = 'next'", "at >= ?1 AND at < ?2", "at",
-				"team_id", "agent_id", "channel", "priority",
-				{ "waited_bus", "waited_cal" }, fold_duration, NULL },
-	[SRC_FIRST_RESPONSE] = { "responses", NULL, "kind = 'first'", "at >= ?1 AND at < ?2",
-				 "at", "team_id", "agent_id", "channel", "priority",
-				 { "waited_bus", "waited_cal" }, fold_duration, NULL },
-	[SRC_SOLVED] = { "tickets", NULL, NULL, "solved_at >= ?1 AND solved_at < ?2", "solved_at",
-			 TICKET_DIMS, { "full_res_bus, reopen_count", "full_res_cal, reopen_count" },
-			 fold_solved, NULL },
-	[SRC_FIRST_SOLVED] = { "tickets", NULL, NULL,
-			       "first_solved_at >= ?1 AND first_solved_at < ?2", "first_solved_at",
-			       TICKET_DIMS, { "first_res_bus", "first_res_cal" }, fold_duration,
-			       NULL },
-	[SRC_CLOSED] = { "tickets", NULL, "close_kind IN ('confirmed', 'unconfirmed', 'reason')",
-			 "closed_at >= ?1 AND closed_at < ?2", "closed_at", TICKET_DIMS,
-			 { "close_kind, close_reason", "close_kind, close_reason" }, fold_closed,
-			 close_counts },
-	[SRC_BACKLOG] = { "tickets", NULL, "active = 1", NULL, NULL, TICKET_DIMS,
-			  { "status, created_at", "status, created_at" }, fold_backlog, NULL },
-	[SRC_PROMISES] = { "promises p", " JOIN tickets t ON t.id = p.ticket_id", NULL,
-			   "p.resolved_at >= ?1 AND p.resolved_at < ?2", "p.resolved_at",
-			   "p.owner_team_id", "p.owner_agent_id", "t.channel", "t.priority",
-			   { "p.status", "p.status" }, fold_promise, NULL },
-	[SRC_OVERDUE] = { "promises p", " JOIN tickets t ON t.id = p.ticket_id",
-			  "p.status = 'open'", "p.due_at < ?3", NULL, "p.owner_team_id",
-			  "p.owner_agent_id", "t.channel", "t.priority", { "1", "1" }, fold_overdue,
-			  NULL },
-};
-
-/* ---- one source --------------------------------------------------------------- */
-
-static int64_t floor_to(int64_t t, int64_t unit, int64_t offset)
-{
-	int64_t x = t - offset, q = x / unit;
-
-	if (x % unit < 0)
-		q--;
-	return q * unit + offset;
-}
-
-/* The group key of a row from its key value. */
-static int64_t group_key(enum hd_metric_group g, sqlite3_value *v)
-{
-	switch (g) {
-	case HD_MG_TEAM:
-	case HD_MG_AGENT:
-		return sqlite3_value_int64(v); /* NULL (none) reads as 0 */
-	case HD_MG_CHANNEL:
-		return val_enum(v, hd_channel_name, HD_CHANNEL__COUNT);
-	case HD_MG_PRIORITY:
-		return val_enum(v, hd_priority_name, HD_PRIORITY__COUNT);
-	case HD_MG_DAY:
-		return floor_to(sqlite3_value_int64(v), DAY_MS, 0);
-	case HD_MG_WEEK: /* 1970-01-05, 4 days after the epoch, was a Monday */
-		return floor_to(sqlite3_value_int64(v), 7 * DAY_MS, 4 * DAY_MS);
-	default:
-		return 0;
-	}
-}
-
-#define FOLD_PTR "heed_metrics_task"
-
-/* heed_fold(task, values..., [key]): folds each row into the task bound as
- * ?8 (sqlite3_bind_pointer). An aggregate, so that SQLite's own loop reads
- * the index and no row is handed back through sqlite3_step. */
-static void fold_step(sqlite3_context *ctx, int argc, sqlite3_value **argv)
-{
-	struct task *t = sqlite3_value_pointer(argv[0], FOLD_PTR);
-	struct slot *g = NULL;
-
-	if (!t || t->acc.oom)
-		return;
-	if (t->group != HD_MG_NONE && !(g = acc_group(&t->acc, group_key(t->group, argv[argc - 1]))))
-		return;
-	defs[t->src].fold(t, argv + 1, g);
-}
-
-static void fold_final(sqlite3_context *ctx)
-{
-	sqlite3_result_null(ctx);
-}
-
-/* A statement using heed_fold on `c`, registering the function on the
- * connection the first time (reader connections are opened by db.c, which
- * knows nothing of metrics). */
-static sqlite3_stmt *fold_stmt(struct hd_conn *c, const char *sql, struct hd_err *err)
-{
-	sqlite3_stmt *s = hd_db_stmt(c, sql, NULL);
-
-	if (s)
-		return s;
-	if (sqlite3_create_function_v2(c->db, "heed_fold", -1, SQLITE_UTF8 | SQLITE_DIRECTONLY,
-				       NULL, NULL, fold_step, fold_final, NULL) != SQLITE_OK) {
-		hd_db_error(c, sqlite3_errcode(c->db), err);
-		return NULL;
-	}
-	return hd_db_stmt(c, sql, err);
-}
-
-/* The filters asked for, on the source's columns. */
-static void add_filters(struct hd_sbuf *sql, const struct src_def *d,
-			const struct hd_metric_query *q)
-{
-	if (q->team_id)
-		hd_sbuf_addf(sql, q->team_id > 0 ? " AND %s = ?4" : " AND %s IS NULL", d->team);
-	if (q->agent_id)
-		hd_sbuf_addf(sql, q->agent_id > 0 ? " AND %s = ?5" : " AND %s IS NULL", d->agent);
-	if (q->channel >= 0)
-		hd_sbuf_addf(sql, " AND %s = ?6", d->channel);
-	if (q->priority >= 0)
-		hd_sbuf_addf(sql, " AND %s = ?7", d->priority);
-}
-
-/* Whether task `t` is answered by counts alone (no groups). */
-static int by_counts(const struct task *t)
-{
-	return defs[t->src].counts && t->group == HD_MG_NONE;
-}
-
-/* " WHERE a AND b" of the conditions given (either may be NULL). */
-static void add_where(struct hd_sbuf *sql, const char *a, const char *b)
-{
-	hd_sbuf_addf(sql, "%s%s%s%s", a || b ? " WHERE " : "", a ? a : "", a && b ? " AND " : "",
-		     b ? b : "");
-}
-
-/* The query of task `t`: either one count(*) per counter (each an index
- * range SQLite counts in its own loop), or heed_fold over the rows with the
- * value columns and the group key. Only the filters asked for are written,
- * so each combination is its own cached statement reading nothing more. */
-static int build_sql(const struct task *t, struct hd_sbuf *sql)
-{
-	const struct src_def *d = &defs[t->src];
-	const struct hd_metric_query *q = t->q;
-	int join = d->join && (q->channel >= 0 || q->priority >= 0 || t->group == HD_MG_CHANNEL ||
-			       t->group == HD_MG_PRIORITY);
-	const char *key = NULL;
-
-	if (by_counts(t)) {
-		hd_sbuf_adds(sql, "SELECT ");
-		for (const struct src_count *k = d->counts; k->cond; k++) {
-			hd_sbuf_addf(sql, "%s(SELECT count(*) FROM %s%s", k == d->counts ? "" : ", ",
-				     d->from, join ? d->join : "");
-			add_where(sql, k->cond, d->range);
-			add_filters(sql, d, q);
-			hd_sbuf_adds(sql, ")");
-		}
-		return hd_sbuf_adds(sql, "");
-	}
-	switch (t->group) {
-	case HD_MG_TEAM: key = d->team; break;
-	case HD_MG_AGENT: key = d->agent; break;
-	case HD_MG_CHANNEL: key = d->channel; break;
-	case HD_MG_PRIORITY: key = d->priority; break;
-	case HD_MG_DAY:
-	case HD_MG_WEEK: key = d->at; break;
-	default: break;
-	}
-	hd_sbuf_addf(sql, "SELECT heed_fold(?8, %s%s%s) FROM %s%s", d->cols[!q->business],
-		     key ? ", " : "", key ? key : "", d->from, join ? d->join : "");
-	add_where(sql, d->lead, d->range);
-	add_filters(sql, d, q);
-	return hd_sbuf_adds(sql, "");
-}
-
-/* The part of a result row source `src` fills, from slot `sl`. Summarising
- * reorders the slot's samples. */
-static void fill_row(enum src_id src, struct slot *sl, struct hd_metric_row *r)
-{
-	const int64_t *c = sl->c;
-
-	memset(r, 0, sizeof(*r));
-	r->key = sl->key;
-	switch (src) {
-	case SRC_FIRST_RESPONSE: hd_stats_compute(sl->s.v, sl->s.n, &r->first_response); break;
-	case SRC_NEXT_RESPONSE: hd_stats_compute(sl->s.v, sl->s.n, &r->next_response); break;
-	case SRC_FIRST_SOLVED: hd_stats_compute(sl->s.v, sl->s.n, &r->first_resolution); break;
-	case SRC_SOLVED:
-		hd_stats_compute(sl->s.v, sl->s.n, &r->full_resolution);
-		r->reopens = (struct hd_metric_reopens){ c[0], c[1], c[2] };
-		break;
-	case SRC_CLOSED:
-		r->closes = (struct hd_metric_closes){ c[0], c[1], c[2], c[3], c[4], c[5] };
-		break;
-	case SRC_SLA:
-		for (int m = 0; m < HD_METRIC_SLA_TARGETS; m++) {
-			r->sla.met[m] = c[m * 3];
-			r->sla.breached[m] = c[m * 3 + 1];
-			r->sla.cancelled[m] = c[m * 3 + 2];
-		}
-		break;
-	case SRC_PROMISES:
-		r->promises.kept = c[0];
-		r->promises.broken = c[1];
-		break;
-	case SRC_OVERDUE: r->promises.overdue = c[0]; break;
-	case SRC_BACKLOG:
-		for (int i = 0; i < 4; i++) {
-			r->backlog.by_status[i] = c[i];
-			r->backlog.total += c[i];
-		}
-		for (int i = 0; i < HD_AGE__COUNT; i++)
-			r->backlog.by_age[i] = c[4 + i];
-		break;
-	default: break;
-	}
-}
-
-/* Run task `t`'s query on `c`: the counters come back as columns, or the
- * rows are folded into t->acc. */
-static int read_task(struct hd_conn *c, struct task *t, const char *sql)
-{
-	const struct hd_metric_query *q = t->q;
-	sqlite3_stmt *s = by_counts(t) ? hd_db_stmt(c, sql, &t->err) : fold_stmt(c, sql, &t->err);
-	int step, rc = 0;
-
-	if (!s)
-		return HD_EIO;
-	sqlite3_bind_int64(s, 1, q->from);
-	sqlite3_bind_int64(s, 2, q->to);
-	sqlite3_bind_int64(s, 3, q->now);
-	sqlite3_bind_int64(s, 4, q->team_id);
-	sqlite3_bind_int64(s, 5, q->agent_id);
-	if (q->channel >= 0)
-		sqlite3_bind_text(s, 6, hd_channel_name(q->channel), -1, SQLITE_STATIC);
-	if (q->priority >= 0)
-		sqlite3_bind_text(s, 7, hd_priority_name(q->priority), -1, SQLITE_STATIC);
-	sqlite3_bind_pointer(s, 8, t, FOLD_PTR, NULL);
-	step = sqlite3_step(s);
-	if (step == SQLITE_ROW && by_counts(t))
-		for (int i = 0; defs[t->src].counts[i].cond; i++)
-			t->acc.total.c[defs[t->src].counts[i].slot] = sqlite3_column_int64(s, i);
-	if (step != SQLITE_ROW)
-		rc = hd_db_error(c, step, &t->err);
-	hd_db_done(s);
-	return rc;
-}
-
-/* Read task `t`'s rows on `c` and summarise them into t->rows. */
-static int run_task(struct hd_conn *c, struct task *t)
-{
-	struct hd_sbuf sql;
-	int rc;
-
-	hd_sbuf_init(&sql, 8192);
-	rc = build_sql(t, &sql);
-	if (rc) {
-		rc = hd_err_set(&t->err, rc, NULL, "metrics: query too long");
-		goto out;
-	}
-	rc = read_task(c, t, sql.buf);
-	if (!rc && t->acc.oom)
-		rc = atomic_load(t->acc.budget) < 0
-			     ? hd_err_set(&t->err, HD_EINVAL, "from",
-					  "the period holds more than %lld samples; ask for a "
-					  "shorter one",
-					  (long long)MAX_SAMPLES)
-			     : hd_err_set(&t->err, HD_ENOMEM, NULL, "out of memory");
-	if (rc)
-		goto out;
-	t->rows = malloc((1 + t->acc.ng) * sizeof(*t->rows));
-	if (!t->rows) {
-		rc = hd_err_set(&t->err, HD_ENOMEM, NULL, "out of memory");
-		goto out;
-	}
-	t->nrows = 1 + t->acc.ng;
-	fill_row(t->src, &t->acc.total, &t->rows[0]);
-	for (size_t i = 0; i < t->acc.ng; i++)
-		fill_row(t->src, &t->acc.g[i], &t->rows[1 + i]);
-out:
-	hd_sbuf_release(&sql);
-	acc_release(&t->acc);
-	return rc;
-}
-
 /* ---- the call ------------------------------------------------------------------- */
 
 struct run {
 	struct hd_store *st;
-	struct task *tasks;
+	struct hd_mtask *tasks;
 	size_t ntasks;
 	_Atomic size_t next;
 };
@@ -690,14 +66,13 @@ static void *worker(void *arg)
 	size_t i;
 
 	while ((i = atomic_fetch_add(&r->next, 1)) < r->ntasks) {
-		struct task *t = &r->tasks[i];
+		struct hd_mtask *t = &r->tasks[i];
 
 		if (!c && (t->rc = hd_db_acquire(r->st, &c, &t->err))) {
 			c = NULL;
 			continue;
 		}
-		if (getenv("MMAP")) hd_db_exec(c, getenv("MMAP"), NULL);
-		t->rc = run_task(c, t);
+		t->rc = hd_mread_run(c, t);
 	}
 	hd_db_release(r->st, c);
 	return NULL;
@@ -749,7 +124,7 @@ static int cmp_row_key(const void *a, const void *b)
 }
 
 /* The union of the tasks' groups, by ascending key, into out->groups. */
-static int merge_groups(struct task *tasks, size_t n, int has_now, struct hd_metrics *out,
+static int merge_groups(struct hd_mtask *tasks, size_t n, int has_now, struct hd_metrics *out,
 			struct hd_arena *a, struct hd_err *err)
 {
 	const struct hd_metric_row **all;
@@ -790,21 +165,21 @@ out:
 
 /* The sources `which` needs, most expensive first (they are handed out in
  * this order, so the long ones start at once). */
-static size_t plan(const struct hd_metric_query *q, enum src_id *srcs)
+static size_t plan(const struct hd_metric_query *q, enum hd_msrc *srcs)
 {
 	static const struct {
-		enum src_id src;
+		enum hd_msrc src;
 		unsigned which;
 	} need[] = {
-		{ SRC_SLA, HD_M_SLA },
-		{ SRC_NEXT_RESPONSE, HD_M_NEXT_RESPONSE },
-		{ SRC_FIRST_RESPONSE, HD_M_FIRST_RESPONSE },
-		{ SRC_SOLVED, HD_M_FULL_RESOLUTION | HD_M_REOPENS },
-		{ SRC_FIRST_SOLVED, HD_M_FIRST_RESOLUTION },
-		{ SRC_CLOSED, HD_M_CLOSES },
-		{ SRC_BACKLOG, HD_M_BACKLOG },
-		{ SRC_PROMISES, HD_M_PROMISES },
-		{ SRC_OVERDUE, HD_M_PROMISES },
+		{ HD_MSRC_SLA, HD_M_SLA },
+		{ HD_MSRC_NEXT_RESPONSE, HD_M_NEXT_RESPONSE },
+		{ HD_MSRC_FIRST_RESPONSE, HD_M_FIRST_RESPONSE },
+		{ HD_MSRC_SOLVED, HD_M_FULL_RESOLUTION | HD_M_REOPENS },
+		{ HD_MSRC_FIRST_SOLVED, HD_M_FIRST_RESOLUTION },
+		{ HD_MSRC_CLOSED, HD_M_CLOSES },
+		{ HD_MSRC_BACKLOG, HD_M_BACKLOG },
+		{ HD_MSRC_PROMISES, HD_M_PROMISES },
+		{ HD_MSRC_OVERDUE, HD_M_PROMISES },
 	};
 	size_t n = 0;
 
@@ -817,9 +192,9 @@ static size_t plan(const struct hd_metric_query *q, enum src_id *srcs)
 int hd_store_metrics(struct hd_store *st, const struct hd_metric_query *q,
 		     struct hd_metrics *out, struct hd_arena *a, struct hd_err *err)
 {
-	_Atomic int64_t budget = MAX_SAMPLES;
-	struct task tasks[SRC__COUNT];
-	enum src_id srcs[SRC__COUNT];
+	_Atomic int64_t budget = HD_METRICS_MAX_SAMPLES;
+	struct hd_mtask tasks[HD_MSRC__COUNT];
+	enum hd_msrc srcs[HD_MSRC__COUNT];
 	pthread_t th[HD_METRICS_THREADS];
 	struct run r;
 	size_t n = plan(q, srcs), nth = 0;
@@ -831,8 +206,8 @@ int hd_store_metrics(struct hd_store *st, const struct hd_metric_query *q,
 		tasks[i].src = srcs[i];
 		tasks[i].q = q;
 		/* the backlog and overdue promises are now: no day or week */
-		tasks[i].group = defs[srcs[i]].at || !by_time ? q->group : HD_MG_NONE;
-		tasks[i].acc.budget = &budget;
+		tasks[i].group = by_time && hd_mread_is_now(srcs[i]) ? HD_MG_NONE : q->group;
+		tasks[i].budget = &budget;
 	}
 	r.st = st;
 	r.tasks = tasks;
