@@ -21,8 +21,6 @@
 #include "util/timeutil.h"
 #include "util/banned.h"
 
-#define KIND_WORDS "callback, update, fix, other"
-#define CHANNEL_WORDS "api, email, web, phone, chat, social"
 
 /* ---- output --------------------------------------------------------------- */
 
@@ -74,55 +72,6 @@ static void answer_promise(struct hd_req *r, struct hd_res *res, int64_t id, uns
 
 /* ---- input ---------------------------------------------------------------- */
 
-/* An optional RFC 3339 member; `*ms` 0 when absent or null. */
-static int in_time(json_t *root, const char *key, int required, int64_t *ms, struct hd_err *err)
-{
-	const char *s;
-	int rc = hd_in_str(root, key, required, 1, 64, 0, &s, err);
-
-	*ms = 0;
-	if (rc || !s)
-		return rc;
-	if (hd_time_parse(s, ms))
-		return hd_err_set(err, HD_EINVAL, key,
-				  "%s must be an RFC 3339 time such as 2026-11-23T14:05:00Z", key);
-	return 0;
-}
-
-/* POST /tickets/{id}/promises: {kind, due_at, channel?, description?, owner_id?} */
-static int in_promise_new(json_t *root, struct hd_promise_new *out, struct hd_err *err)
-{
-	static const char *const fields[] = { "kind",	     "due_at",	 "channel",
-					      "description", "owner_id", NULL };
-	json_t *owner = json_object_get(root, "owner_id");
-	const char *kind, *channel;
-	int rc;
-
-	memset(out, 0, sizeof(*out));
-	out->channel = -1;
-	rc = hd_in_only(root, fields, "a promise", err);
-	rc = rc ? rc : hd_in_str(root, "kind", 1, 1, 32, 0, &kind, err);
-	rc = rc ? rc : hd_in_str(root, "channel", 0, 1, 32, 0, &channel, err);
-	rc = rc ? rc
-		: hd_in_str(root, "description", 0, 0, HD_PROMISE_DESCRIPTION_MAX, 1,
-			    &out->description, err);
-	rc = rc ? rc : in_time(root, "due_at", 1, &out->due_at, err);
-	if (rc)
-		return rc;
-	if (hd_promise_kind_parse(kind) < 0)
-		return hd_err_set(err, HD_EINVAL, "kind", "kind must be one of " KIND_WORDS);
-	out->kind = (enum hd_promise_kind)hd_promise_kind_parse(kind);
-	if (channel && (out->channel = hd_channel_parse(channel)) < 0)
-		return hd_err_set(err, HD_EINVAL, "channel", "channel must be one of " CHANNEL_WORDS);
-	if (owner && !json_is_null(owner)) {
-		if (!json_is_integer(owner) || json_integer_value(owner) <= 0)
-			return hd_err_set(err, HD_EINVAL, "owner_id",
-					  "owner_id must be an agent's id or null");
-		out->owner_agent_id = json_integer_value(owner);
-	}
-	return 0;
-}
-
 /* ---- handlers ------------------------------------------------------------- */
 
 void hd_h_promise_create(struct hd_req *r, struct hd_res *res)
@@ -134,7 +83,7 @@ void hd_h_promise_create(struct hd_req *r, struct hd_res *res)
 
 	if (hd_req_body(r, res, &root))
 		return;
-	if (in_promise_new(root, &in, &err))
+	if (hd_in_promise_new(root, &in, &err))
 		goto fail;
 	in.remind_minutes = r->app->cfg->promise_remind_minutes;
 	in.desk_name = r->app->cfg->desk_name;
@@ -175,7 +124,7 @@ void hd_h_callback_request(struct hd_req *r, struct hd_res *res)
 	rc = hd_in_only(root, fields, "a call-back request", &err);
 	rc = rc ? rc : hd_in_str(root, "phone", 0, 1, HD_IDENTITY_MAX - 1, 0, &phone_in, &err);
 	rc = rc ? rc : hd_in_str(root, "note", 0, 0, HD_PROMISE_NOTE_MAX, 1, &note, &err);
-	rc = rc ? rc : in_time(root, "preferred_at", 0, &in.due_at, &err);
+	rc = rc ? rc : hd_in_time(root, "preferred_at", 0, &in.due_at, &err);
 	if (rc)
 		goto fail;
 	if (phone_in) {

@@ -8,7 +8,9 @@
 #include <sodium.h>
 
 #include "domain/identity.h"
+#include "domain/promise.h"
 #include "http/input.h"
+#include "util/timeutil.h"
 #include "util/banned.h"
 
 /* ---- primitives ---------------------------------------------------------- */
@@ -615,4 +617,55 @@ int hd_in_ticket_filter(hd_query_fn q, void *ctx, int64_t me, struct hd_ticket_f
 	if (!rc && out->customer_id < 0)
 		rc = hd_err_set(err, HD_EINVAL, "customer", "customer must be an id");
 	return rc ? rc : hd_in_page(q, ctx, 50, &out->after, &out->limit, err);
+}
+
+/* ---- promises ------------------------------------------------------------ */
+
+/* An optional RFC 3339 member; `*ms` 0 when absent or null. */
+int hd_in_time(json_t *root, const char *key, int required, int64_t *ms, struct hd_err *err)
+{
+	const char *s;
+	int rc = hd_in_str(root, key, required, 1, 64, 0, &s, err);
+
+	*ms = 0;
+	if (rc || !s)
+		return rc;
+	if (hd_time_parse(s, ms))
+		return hd_err_set(err, HD_EINVAL, key,
+				  "%s must be an RFC 3339 time such as 2026-11-23T14:05:00Z", key);
+	return 0;
+}
+
+/* POST /tickets/{id}/promises: {kind, due_at, channel?, description?, owner_id?} */
+int hd_in_promise_new(json_t *root, struct hd_promise_new *out, struct hd_err *err)
+{
+	static const char *const fields[] = { "kind",	     "due_at",	 "channel",
+					      "description", "owner_id", NULL };
+	json_t *owner = json_object_get(root, "owner_id");
+	const char *kind, *channel;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	out->channel = -1;
+	rc = hd_in_only(root, fields, "a promise", err);
+	rc = rc ? rc : hd_in_str(root, "kind", 1, 1, 32, 0, &kind, err);
+	rc = rc ? rc : hd_in_str(root, "channel", 0, 1, 32, 0, &channel, err);
+	rc = rc ? rc
+		: hd_in_str(root, "description", 0, 0, HD_PROMISE_DESCRIPTION_MAX, 1,
+			    &out->description, err);
+	rc = rc ? rc : hd_in_time(root, "due_at", 1, &out->due_at, err);
+	if (rc)
+		return rc;
+	if (hd_promise_kind_parse(kind) < 0)
+		return hd_err_set(err, HD_EINVAL, "kind", "kind must be one of callback, update, fix, other");
+	out->kind = (enum hd_promise_kind)hd_promise_kind_parse(kind);
+	if (channel && (out->channel = hd_channel_parse(channel)) < 0)
+		return hd_err_set(err, HD_EINVAL, "channel", "channel must be one of " CHANNEL_WORDS);
+	if (owner && !json_is_null(owner)) {
+		if (!json_is_integer(owner) || json_integer_value(owner) <= 0)
+			return hd_err_set(err, HD_EINVAL, "owner_id",
+					  "owner_id must be an agent's id or null");
+		out->owner_agent_id = json_integer_value(owner);
+	}
+	return 0;
 }

@@ -14,6 +14,7 @@
 
 #include <jansson.h>
 
+#include "store/promises.h"
 #include "store/store.h"
 #include "util/arena.h"
 #include "util/err.h"
@@ -82,5 +83,12 @@ int hd_in_page(hd_query_fn q, void *ctx, int def, int64_t *after, int *limit,
 
 /** A positive id from text; HD_EINVAL naming `field` otherwise. */
 int hd_in_id(const char *s, const char *field, int64_t *out, struct hd_err *err);
+
+/** An RFC 3339 member `key` into `*ms` (0 when absent or null). */
+int hd_in_time(json_t *root, const char *key, int required, int64_t *ms, struct hd_err *err);
+
+/** POST /tickets/{id}/promises: {kind, due_at, channel?, description?, owner_id?}.
+ * Strings point into `root`. */
+int hd_in_promise_new(json_t *root, struct hd_promise_new *out, struct hd_err *err);
 
 #endif

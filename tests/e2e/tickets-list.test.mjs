@@ -61,7 +61,13 @@ test('no filter: every ticket, newest first, with its current state', async () =
   assert.equal(byName.t6.assignee_name, 'Agent Two');
   assert.equal(byName.t6.team_name, 'Team B');
   assert.equal(byName.t2.customer_name, 'C One');
-  assert.deepEqual(byName.t1, (await api('GET', `/api/v1/tickets/${t.t1.id}`)).json, 'list items are whole tickets');
+  // list items are whole tickets, less what only a single ticket carries
+  // (its tags and running SLA clocks: one more query per ticket)
+  const one = (await api('GET', `/api/v1/tickets/${t.t1.id}`)).json;
+  assert.ok(Array.isArray(one.tags) && Array.isArray(one.sla.clocks));
+  delete one.tags;
+  delete one.sla.clocks;
+  assert.deepEqual(byName.t1, one, 'list items are whole tickets');
 });
 
 test('status filter: each status, and active', async () => {

@@ -24,6 +24,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		hd_in_customer_new(root, &cn, &a, NULL);
 		hd_in_customer_patch(root, &cp, NULL);
 		hd_in_identity_new(root, &in, &a, NULL);
+		{
+			struct hd_promise_new pn;
+			int64_t ms;
+
+			hd_in_promise_new(root, &pn, NULL);
+			hd_in_time(root, "preferred_at", 0, &ms, NULL);
+		}
 		hd_arena_release(&a);
 	}
 	json_decref(root);
