@@ -372,6 +372,26 @@ int hd_seed_metrics(struct hd_conn *c, int64_t first, int64_t last, int64_t now,
 
 /* ---- tickets.c (shared with mail.c) ---- */
 
+/** The fields the lifecycle and a change need, read inside a write. */
+struct hd_ticket_row {
+	struct hd_lifecycle lc;
+	int64_t team_id, assignee_id, customer_id, version, created_at;
+	int64_t unanswered_since;
+	enum hd_priority priority;
+	enum hd_channel channel;
+	char subject[1024];
+};
+
+/** Inside a write: load ticket `id`'s row. HD_ENOTFOUND when there is none. */
+int hd_ticket_load(struct hd_conn *c, int64_t id, struct hd_ticket_row *r, struct hd_err *err);
+
+/** Inside a write: store the lifecycle `lc` of ticket `id` (loaded as `r`),
+ * bump its version, keep the auto-close timer and the resolution times in
+ * step with the status and refresh its SLA clocks. */
+int hd_ticket_save(struct hd_conn *c, int64_t id, const struct hd_ticket_row *r,
+		   const struct hd_lifecycle *lc, int64_t now, int add_messages,
+		   struct hd_err *err);
+
 /** Inside a write: create a ticket as hd_store_ticket_create does (without
  * the idempotency record). */
 int hd_ticket_insert(struct hd_conn *c, const struct hd_actor *who, const struct hd_ticket_new *in,

@@ -66,17 +66,8 @@ static void read_ticket(sqlite3_stmt *s, void *item, struct hd_arena *a)
 	t->ntags = 0;
 }
 
-/* The fields the lifecycle and the patch need, read inside a write. */
-struct ticket_row {
-	struct hd_lifecycle lc;
-	int64_t team_id, assignee_id, customer_id, version, created_at;
-	int64_t unanswered_since;
-	enum hd_priority priority;
-	enum hd_channel channel;
-	char subject[1024];
-};
 
-static int load_row(struct hd_conn *c, int64_t id, struct ticket_row *r, struct hd_err *err)
+int hd_ticket_load(struct hd_conn *c, int64_t id, struct hd_ticket_row *r, struct hd_err *err)
 {
 	sqlite3_stmt *s = hd_db_stmt(c,
 				     "SELECT status, first_response_at, solved_at, closed_at, "
@@ -124,7 +115,7 @@ static int load_row(struct hd_conn *c, int64_t id, struct ticket_row *r, struct 
 
 /* A ticket was solved at `lc->solved_at`: its resolution times (calendar
  * and business), the first time also the first resolution. */
-static int stamp_resolution(struct hd_conn *c, int64_t id, const struct ticket_row *r,
+static int stamp_resolution(struct hd_conn *c, int64_t id, const struct hd_ticket_row *r,
 			    const struct hd_lifecycle *lc, int64_t now, struct hd_err *err)
 {
 	int64_t cal = lc->solved_at - r->created_at, bus = 0;
@@ -154,7 +145,7 @@ static int stamp_resolution(struct hd_conn *c, int64_t id, const struct ticket_r
 /* Write the lifecycle fields (from `r->lc` to `lc`), bump version and
  * updated_at, keep the auto-close timer and resolution times in step with
  * the status, and bring the SLA clocks up to date. */
-static int save_lifecycle(struct hd_conn *c, int64_t id, const struct ticket_row *r,
+int hd_ticket_save(struct hd_conn *c, int64_t id, const struct hd_ticket_row *r,
 			  const struct hd_lifecycle *lc, int64_t now, int add_messages,
 			  struct hd_err *err)
 {
@@ -242,7 +233,7 @@ static int team_by_name(struct hd_conn *c, const char *name, int64_t *id, struct
 /* A public agent reply at `now` answered the customer: record the response
  * sample (first or next) and, for the first, the ticket's first response
  * time. */
-static int record_response(struct hd_conn *c, int64_t id, const struct ticket_row *r,
+static int record_response(struct hd_conn *c, int64_t id, const struct hd_ticket_row *r,
 			   int64_t agent_id, int64_t now, struct hd_err *err)
 {
 	int first = !r->lc.first_response_at;
@@ -487,13 +478,13 @@ static int update_job(struct hd_conn *c, void *arg, struct hd_err *err)
 {
 	struct update_ctx *x = arg;
 	const struct hd_ticket_patch *p = x->p;
-	struct ticket_row r;
+	struct hd_ticket_row r;
 	struct hd_lifecycle lc;
 	json_t *before = json_object(), *after = json_object();
 	sqlite3_stmt *s;
 	int rc;
 
-	rc = load_row(c, x->id, &r, err);
+	rc = hd_ticket_load(c, x->id, &r, err);
 	if (rc)
 		goto out;
 	if (p->if_version && p->if_version != r.version) {
@@ -566,7 +557,7 @@ static int update_job(struct hd_conn *c, void *arg, struct hd_err *err)
 	if (sqlite3_step(s) != SQLITE_DONE)
 		rc = hd_db_error(c, sqlite3_errcode(c->db), err);
 	hd_db_done(s);
-	rc = rc ? rc : save_lifecycle(c, x->id, &r, &lc, x->now, 0, err);
+	rc = rc ? rc : hd_ticket_save(c, x->id, &r, &lc, x->now, 0, err);
 	if (!rc) {
 		rc = hd_event_json(c, x->id, x->who, "ticket.updated",
 				json_pack("{s:O,s:O}", "before", before, "after", after), x->now,
@@ -594,11 +585,11 @@ int hd_ticket_add_message(struct hd_conn *c, const struct hd_actor *who, int64_t
 			  const struct hd_message_new *in, int64_t now, int64_t *mid,
 			  struct hd_err *err)
 {
-	struct ticket_row r;
+	struct hd_ticket_row r;
 	struct hd_lifecycle lc;
 	int64_t author_id;
 	int public_words = in->visibility == HD_VIS_PUBLIC && in->author != HD_AUTHOR_SYSTEM;
-	int rc = load_row(c, id, &r, err);
+	int rc = hd_ticket_load(c, id, &r, err);
 
 	if (rc)
 		return rc;
@@ -614,7 +605,7 @@ int hd_ticket_add_message(struct hd_conn *c, const struct hd_actor *who, int64_t
 		rc = record_response(c, id, &r, author_id, now, err);
 	if (!rc && public_words)
 		rc = track_wait(c, id, in->author, now, err);
-	rc = rc ? rc : save_lifecycle(c, id, &r, &lc, now, 1, err);
+	rc = rc ? rc : hd_ticket_save(c, id, &r, &lc, now, 1, err);
 	rc = rc ? rc
 		: hd_event_json(c, id, who, "message.added",
 				json_pack("{s:I,s:s,s:s,s:I}", "message_id", (json_int_t)*mid,
@@ -645,14 +636,14 @@ static int follow_up(struct hd_conn *c, const struct hd_actor *who, int64_t id,
 		     struct hd_err *err)
 {
 	struct hd_ticket_new t;
-	struct ticket_row r;
+	struct hd_ticket_row r;
 	sqlite3_stmt *s;
 	int64_t nid = 0;
 	int rc;
 
 	if (in->author != HD_AUTHOR_CUSTOMER || in->visibility != HD_VIS_PUBLIC)
 		return HD_ENOTFOUND;
-	rc = load_row(c, id, &r, err);
+	rc = hd_ticket_load(c, id, &r, err);
 	if (rc || r.lc.status != HD_STATUS_CLOSED)
 		return rc ? rc : HD_ENOTFOUND;
 	memset(&t, 0, sizeof(t));
@@ -685,96 +676,6 @@ static int follow_up(struct hd_conn *c, const struct hd_actor *who, int64_t id,
 				   now, err);
 	}
 	return rc;
-}
-
-/* ---- the customer's answer and the auto-close ------------------------------ */
-
-/* Answer "is it solved?" on ticket `id`; `solved_at` (0: any) is the solve
- * the customer's link was for. */
-static int answer(struct hd_conn *c, const struct hd_actor *who, int64_t id, int yes,
-		  int64_t solved_at, int64_t now, struct hd_err *err)
-{
-	struct ticket_row r;
-	struct hd_lifecycle lc;
-	int rc = load_row(c, id, &r, err);
-
-	if (rc)
-		return rc;
-	if (solved_at && r.lc.status == HD_STATUS_SOLVED && r.lc.solved_at != solved_at)
-		return hd_err_set(err, HD_ECONFLICT, "token",
-				  "this link is from an earlier resolution of the ticket; use the "
-				  "one in the latest mail");
-	rc = hd_lifecycle_confirm(&r.lc, yes, now, &lc, err);
-	rc = rc ? rc : save_lifecycle(c, id, &r, &lc, now, 0, err);
-	rc = rc ? rc
-		: hd_event_json(c, id, who, yes ? "resolution.confirmed" : "resolution.rejected",
-				json_pack("{s:s,s:s}", "before", hd_status_name(r.lc.status),
-					  "after", hd_status_name(lc.status)),
-				now, err);
-	return rc;
-}
-
-struct answer_ctx {
-	const struct hd_actor *who;
-	const char *token;
-	int64_t id;
-	int yes;
-	int64_t now;
-};
-
-static int answer_job(struct hd_conn *c, void *arg, struct hd_err *err)
-{
-	struct answer_ctx *x = arg;
-	struct hd_actor customer = { HD_AUTHOR_CUSTOMER, 0, HD_ROLE_AGENT };
-	int64_t solved_at = 0;
-
-	if (x->token) {
-		if (!hd_link_check(c->st->mail_key, x->token, &x->id, &solved_at))
-			return hd_err_set(err, HD_ENOTFOUND, "token",
-					  "this link is not valid; please use the link from our "
-					  "latest mail");
-		return answer(c, &customer, x->id, x->yes, solved_at, x->now, err);
-	}
-	return answer(c, x->who, x->id, x->yes, 0, x->now, err);
-}
-
-int hd_store_resolution_answer(struct hd_store *st, const char *token, int yes, int64_t *ticket,
-			       struct hd_err *err)
-{
-	struct answer_ctx x = { NULL, token, 0, yes, hd_now_ms() };
-	int rc = hd_writer_run(st, answer_job, &x, err);
-
-	*ticket = x.id;
-	return rc;
-}
-
-int hd_store_ticket_confirm(struct hd_store *st, const struct hd_actor *who, int64_t id, int yes,
-			    struct hd_err *err)
-{
-	struct answer_ctx x = { who, NULL, id, yes, hd_now_ms() };
-
-	return hd_writer_run(st, answer_job, &x, err);
-}
-
-int hd_ticket_fire_autoclose(struct hd_conn *c, int64_t tid, int64_t ref, int64_t due,
-			     int64_t now, struct hd_err *err)
-{
-	struct hd_actor sys = { HD_AUTHOR_SYSTEM, 0, HD_ROLE_AGENT };
-	struct ticket_row r;
-	struct hd_lifecycle lc;
-	int rc = load_row(c, tid, &r, err);
-
-	if (rc == HD_ENOTFOUND || (!rc && r.lc.status != HD_STATUS_SOLVED))
-		return 0; /* answered or reopened meanwhile */
-	rc = rc ? rc : hd_lifecycle_autoclose(&r.lc, now, &lc, err);
-	rc = rc ? rc : save_lifecycle(c, tid, &r, &lc, now, 0, err);
-	return rc ? rc
-		  : hd_event_json(c, tid, &sys, "ticket.updated",
-				  json_pack("{s:{s:s},s:{s:s,s:s},s:s}", "before", "status",
-					    "solved", "after", "status", "closed", "close_kind",
-					    "unconfirmed", "why",
-					    "no answer from the customer within the grace period"),
-				  now, err);
 }
 
 struct msg_ctx {
