@@ -14,7 +14,8 @@ DATA        ?= heed-data
 LISTEN      ?= 127.0.0.1:8080
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps build asan fuzz-build run test fuzz bench bench-mail bench-timers clean node_modules
+.PHONY: all deps build asan fuzz-build run test fuzz bench bench-mail bench-timers bench-metrics \
+	clean node_modules
 
 all: build
 
@@ -59,6 +60,10 @@ bench: build
 
 bench-mail: build node_modules
 	@node bench/mail.mjs $(BUILD)/heed
+
+# the metrics API over 1M tickets worked in 30 days (bench/README.md)
+bench-metrics: build
+	@bench/metrics.sh $(BUILD)/heed
 
 # 1M open tickets with an SLA timer each; fire 20,000 due ones (bench/README.md)
 bench-timers: build

@@ -61,6 +61,17 @@ void hd_h_health(struct hd_req *r, struct hd_res *res);
 void hd_h_search(struct hd_req *r, struct hd_res *res);
 void hd_h_quarantine_list(struct hd_req *r, struct hd_res *res);
 
+/* h_metrics.c */
+void hd_h_metrics_summary(struct hd_req *r, struct hd_res *res);
+void hd_h_metrics_first_response(struct hd_req *r, struct hd_res *res);
+void hd_h_metrics_next_response(struct hd_req *r, struct hd_res *res);
+void hd_h_metrics_resolution(struct hd_req *r, struct hd_res *res);
+void hd_h_metrics_sla(struct hd_req *r, struct hd_res *res);
+void hd_h_metrics_reopens(struct hd_req *r, struct hd_res *res);
+void hd_h_metrics_closes(struct hd_req *r, struct hd_res *res);
+void hd_h_metrics_promises(struct hd_req *r, struct hd_res *res);
+void hd_h_metrics_backlog(struct hd_req *r, struct hd_res *res);
+
 /* h_promises.c */
 void hd_h_promise_create(struct hd_req *r, struct hd_res *res);
 void hd_h_ticket_promise_list(struct hd_req *r, struct hd_res *res);

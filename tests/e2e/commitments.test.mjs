@@ -364,3 +364,60 @@ test('timers fire exactly once across kill -9 and restart', async (t) => {
     assert.equal(cur.team_id, team.json.id);
   }
 });
+
+test('the metrics afterwards count what happened', async (t) => {
+  if (!clockBuilt) return t.skip('test clock not built');
+  await advance(24 * 60); // a period of its own
+  const from = new Date(await now()).toISOString();
+  const a = await newTicket();
+  const b = await newTicket();
+  const c = await newTicket();
+  await advance(10);
+  await reply(a.id);
+  await advance(20);
+  await reply(b.id);
+  const due = new Date((await now()) + 2 * 60 * MIN).toISOString();
+  const pa = await api('POST', `/api/v1/tickets/${a.id}/promises`, { body: { kind: 'callback', due_at: due, channel: 'phone' } });
+  const pb = await api('POST', `/api/v1/tickets/${b.id}/promises`, { body: { kind: 'update', due_at: due } });
+  assert.equal(pa.status, 201, pa.text);
+  assert.equal((await api('PATCH', `/api/v1/promises/${pa.json.id}`, { body: { status: 'kept' } })).status, 200);
+  assert.equal((await api('PATCH', `/api/v1/promises/${pb.json.id}`, { body: { status: 'broken', note: 'the fix slipped' } })).status, 200);
+  await patch(a.id, { status: 'solved' });
+  assert.equal((await api('POST', `/api/v1/tickets/${a.id}/confirmation`, { body: { answer: 'yes' } })).status, 200);
+  await patch(b.id, { status: 'solved' });
+  assert.equal((await api('POST', `/api/v1/tickets/${b.id}/confirmation`, { body: { answer: 'no' } })).json.reopen_count, 1);
+  await patch(b.id, { status: 'solved' });
+  await patch(c.id, { status: 'closed', close_reason: 'spam' });
+  await advance(7 * 24 * 60 + 1);
+  await eventually(async () => (await ticket(b.id)).close_kind === 'unconfirmed', 10000, 'auto-close');
+  const to = new Date((await now()) + MIN).toISOString();
+  const q = `from=${from}&to=${to}&time=calendar`;
+
+  const closes = (await api('GET', `/api/v1/metrics/closes?${q}`)).json.total.closes;
+  assert.equal(closes.closed, 3);
+  assert.equal(closes.confirmed, 1);
+  assert.equal(closes.unconfirmed, 1);
+  assert.equal(closes.reason, 1);
+  assert.equal(closes.spam, 1);
+  const fr = (await api('GET', `/api/v1/metrics/first_response?${q}`)).json.total.first_response;
+  assert.equal(fr.count, 2);
+  // real time passes too, a little
+  assert.ok(fr.median_ms >= 10 * MIN && fr.median_ms < 10 * MIN + 10000, `${fr.median_ms}`);
+  assert.ok(fr.max_ms >= 30 * MIN && fr.max_ms < 30 * MIN + 10000, `${fr.max_ms}`);
+  const reopens = (await api('GET', `/api/v1/metrics/reopens?${q}`)).json.total.reopens;
+  assert.equal(reopens.reopened, 1);
+  const promises = (await api('GET', `/api/v1/metrics/promises?${q}`)).json.total.promises;
+  assert.equal(promises.kept, 1);
+  assert.equal(promises.broken, 1);
+  assert.equal(promises.kept_rate, 0.5);
+  const sum = (await api('GET', `/api/v1/metrics/summary?${q}`)).json.total;
+  assert.equal(sum.promise_kept_rate, 0.5);
+  assert.equal(sum.confirmed_close_rate, 0.5, 'of the resolutions closed, not the spam');
+  assert.equal(sum.first_response.count, 2);
+  const sla = (await api('GET', `/api/v1/metrics/sla?${q}`)).json.total.sla;
+  // the default policy: a first response within 60 minutes, met twice;
+  // the spam ticket's clock was cancelled
+  assert.equal(sla.first_response.met, 2);
+  assert.equal(sla.first_response.breached, 0);
+  assert.equal(sla.first_response.cancelled, 1);
+});

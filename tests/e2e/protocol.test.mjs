@@ -28,7 +28,7 @@ test('health: public, ok, version and schema version; with or without a token', 
   const r = await api('GET', '/api/v1/health', { token: null });
   assert.equal(r.status, 200);
   assert.equal(r.json.status, 'ok');
-  assert.equal(r.json.schema_version, 3);
+  assert.equal(r.json.schema_version, 4);
   const v = runHeed(['version']).stdout.trim();
   assert.equal(v, `heed ${r.json.version}`);
   assert.equal((await api('GET', '/api/v1/health', { token: 'garbage-token' })).status, 200);

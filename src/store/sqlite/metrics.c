@@ -163,19 +163,20 @@ out:
 	return rc;
 }
 
-/* The sources `which` needs, most expensive first (they are handed out in
- * this order, so the long ones start at once). */
+/* The sources `which` needs, the longest first (they are handed out in
+ * this order, so the long ones start at once): the samples (~80 ms each at
+ * 1M tickets a month), then the counts (SLA ~30 ms from its daily table). */
 static size_t plan(const struct hd_metric_query *q, enum hd_msrc *srcs)
 {
 	static const struct {
 		enum hd_msrc src;
 		unsigned which;
 	} need[] = {
-		{ HD_MSRC_SLA, HD_M_SLA },
-		{ HD_MSRC_NEXT_RESPONSE, HD_M_NEXT_RESPONSE },
 		{ HD_MSRC_FIRST_RESPONSE, HD_M_FIRST_RESPONSE },
 		{ HD_MSRC_SOLVED, HD_M_FULL_RESOLUTION | HD_M_REOPENS },
+		{ HD_MSRC_NEXT_RESPONSE, HD_M_NEXT_RESPONSE },
 		{ HD_MSRC_FIRST_SOLVED, HD_M_FIRST_RESOLUTION },
+		{ HD_MSRC_SLA, HD_M_SLA },
 		{ HD_MSRC_CLOSED, HD_M_CLOSES },
 		{ HD_MSRC_BACKLOG, HD_M_BACKLOG },
 		{ HD_MSRC_PROMISES, HD_M_PROMISES },

@@ -1,23 +1,25 @@
 /*
  * metrics_read.c — the sources of the metrics (see metrics.c for how a call
  * runs them): for each, the query over its rows and how a row is folded
- * into accumulators, then summarised into result rows.
+ * into the accumulators (metrics_acc.c), which summarise them into result
+ * rows.
  *
  * A source reads only the columns it needs over an index range of its own
  * instant; the indexes that serve them are listed in docs/internals/
  * metrics.md. Rows are folded by heed_fold(), an aggregate function, so
  * SQLite's own loop walks the index and no row comes back through
- * sqlite3_step: per group and for the total, a vector of samples
- * (durations) or a few counters. Sources made only of counters are read
- * with count(*) over index ranges when no grouping needs their rows, and
- * the SLA counters from the daily table sla_daily (kept by triggers) for
- * the whole days of the period when it exists.
+ * sqlite3_step: per group and for the total, samples (durations) or a few
+ * counters. Sources made only of counters are read with count(*) over
+ * index ranges when no grouping needs their rows, and from their daily
+ * tables (sla_daily, close_daily, kept by triggers) for the whole days of
+ * the period when the database has them.
  *
- * Grouping is done here, not in SQL: a GROUP BY over a million rows makes
+ * Grouping is done in C, not in SQL: a GROUP BY over a million rows makes
  * SQLite sort them, while a small hash of group keys costs a few ns a row.
  * Everything here may run on a helper thread: it allocates with malloc,
  * never in the caller's arena, and frees it all but the result rows.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,142 +31,12 @@
 #define DAY_MS ((int64_t)86400000)
 #define HOUR_MS ((int64_t)3600000)
 
-/* Counters a source keeps per group (the SLA's 4 targets x 3 outcomes, or
- * the backlog's 4 statuses + 7 ages). */
-#define NCOUNT 12
-
-/* ---- accumulators ------------------------------------------------------------ */
-
-struct vec {
-	int64_t *v;
-	size_t n, cap;
-};
-
-/* What one source gathered for one group (or the total). */
-struct slot {
-	int64_t key;
-	struct vec s;
-	int64_t c[NCOUNT];
-};
-
-/* What one source gathered: the total, the groups, and an open-addressing
- * hash from key to group (index + 1; 0 is empty). */
-struct acc {
-	struct slot total;
-	struct slot *g;
-	size_t ng, gcap;
-	uint32_t *hash;
-	size_t hcap; /* a power of two, at least twice ng */
-	_Atomic int64_t *budget; /* samples the whole call may still collect */
-	int oom;     /* a push or a group failed: out of memory or over budget */
-};
-
-static int vec_push(struct acc *a, struct vec *v, int64_t x)
-{
-	if (v->n == v->cap) {
-		size_t cap = v->cap ? v->cap * 2 : 256;
-		int64_t *p;
-
-		if (atomic_fetch_sub(a->budget, (int64_t)(cap - v->cap)) < (int64_t)(cap - v->cap) ||
-		    !(p = realloc(v->v, cap * sizeof(*p)))) {
-			a->oom = 1;
-			return -1;
-		}
-		v->v = p;
-		v->cap = cap;
-	}
-	v->v[v->n++] = x;
-	return 0;
-}
-
-static uint32_t key_hash(int64_t key)
-{
-	return (uint32_t)(((uint64_t)key * 0x9e3779b97f4a7c15ull) >> 32);
-}
-
-static int acc_rehash(struct acc *a, size_t hcap)
-{
-	uint32_t *h = calloc(hcap, sizeof(*h));
-
-	if (!h)
-		return -1;
-	for (size_t i = 0; i < a->ng; i++) {
-		size_t j = key_hash(a->g[i].key) & (hcap - 1);
-
-		while (h[j])
-			j = (j + 1) & (hcap - 1);
-		h[j] = (uint32_t)(i + 1);
-	}
-	free(a->hash);
-	a->hash = h;
-	a->hcap = hcap;
-	return 0;
-}
-
-/* The group slot of `key`, created empty when new; NULL when out of memory. */
-static struct slot *acc_group(struct acc *a, int64_t key)
-{
-	size_t j;
-
-	if (a->hcap) {
-		for (j = key_hash(key) & (a->hcap - 1); a->hash[j]; j = (j + 1) & (a->hcap - 1))
-			if (a->g[a->hash[j] - 1].key == key)
-				return &a->g[a->hash[j] - 1];
-	}
-	if (2 * (a->ng + 1) > a->hcap && acc_rehash(a, a->hcap ? a->hcap * 2 : 64))
-		goto oom;
-	if (a->ng == a->gcap) {
-		size_t cap = a->gcap ? a->gcap * 2 : 16;
-		struct slot *g = realloc(a->g, cap * sizeof(*g));
-
-		if (!g)
-			goto oom;
-		a->g = g;
-		a->gcap = cap;
-	}
-	memset(&a->g[a->ng], 0, sizeof(a->g[0]));
-	a->g[a->ng].key = key;
-	for (j = key_hash(key) & (a->hcap - 1); a->hash[j]; j = (j + 1) & (a->hcap - 1))
-		;
-	a->hash[j] = (uint32_t)(++a->ng);
-	return &a->g[a->ng - 1];
-oom:
-	a->oom = 1;
-	return NULL;
-}
-
-static void acc_release(struct acc *a)
-{
-	free(a->total.s.v);
-	for (size_t i = 0; i < a->ng; i++)
-		free(a->g[i].s.v);
-	free(a->g);
-	free(a->hash);
-	memset(a, 0, sizeof(*a));
-}
-
-/* A sample for the total and, when grouping, for group `g`. */
-static void add_sample(struct acc *a, struct slot *g, int64_t x)
-{
-	vec_push(a, &a->total.s, x);
-	if (g)
-		vec_push(a, &g->s, x);
-}
-
-/* Counter `i` += 1 for the total and group `g`. */
-static void add_count(struct acc *a, struct slot *g, int i, int64_t by)
-{
-	a->total.c[i] += by;
-	if (g)
-		g->c[i] += by;
-}
-
 /* ---- sources -------------------------------------------------------------------- */
 
 struct task;
 /* Fold one row's values (after the task pointer; the group key, when
  * grouping, is the last of them) into the task's accumulators. */
-typedef void (*fold_fn)(struct task *t, sqlite3_value **v, struct slot *g);
+typedef void (*fold_fn)(struct task *t, sqlite3_value **v, struct hd_mslot *g);
 
 /* A counter a source can read with count(*) over an index range instead of
  * folding its rows: the rows matching `cond` go to counter `slot`. */
@@ -190,6 +62,8 @@ struct src_def {
 	const char *cols[2]; /* [business], [calendar] */
 	fold_fn fold;
 	const struct src_count *counts; /* NULL-terminated by cond; NULL: always fold */
+	const char *daily; /* the table of its counts per day (see read_daily), or NULL */
+	int zero_none;     /* none is 0 or '' here, not NULL (the daily tables) */
 };
 
 /* A source being read: what it reads and what it gathered so far. */
@@ -197,7 +71,8 @@ struct task {
 	enum hd_msrc src;
 	const struct hd_metric_query *q;
 	enum hd_metric_group group;
-	struct acc acc;
+	int weight_arg; /* reading a daily table: 1 + the index of its count among the values */
+	struct hd_macc acc;
 	struct hd_err *err;
 };
 
@@ -222,36 +97,44 @@ static int val_enum(sqlite3_value *v, const char *(*name_fn)(int), int count)
 	return -1;
 }
 
-static void fold_duration(struct task *t, sqlite3_value **v, struct slot *g)
+static void fold_duration(struct task *t, sqlite3_value **v, struct hd_mslot *g)
 {
 	if (sqlite3_value_type(v[0]) != SQLITE_NULL)
-		add_sample(&t->acc, g, sqlite3_value_int64(v[0]));
+		hd_macc_sample(&t->acc, g, sqlite3_value_int64(v[0]));
 }
 
-static void fold_solved(struct task *t, sqlite3_value **v, struct slot *g)
+static void fold_solved(struct task *t, sqlite3_value **v, struct hd_mslot *g)
 {
 	int reopens = sqlite3_value_int(v[1]);
 
 	if (sqlite3_value_type(v[0]) != SQLITE_NULL && (t->q->which & HD_M_FULL_RESOLUTION))
-		add_sample(&t->acc, g, sqlite3_value_int64(v[0]));
-	add_count(&t->acc, g, 0, 1);
+		hd_macc_sample(&t->acc, g, sqlite3_value_int64(v[0]));
+	hd_macc_count(&t->acc, g, 0, 1);
 	if (reopens > 0) {
-		add_count(&t->acc, g, 1, 1);
-		add_count(&t->acc, g, 2, reopens);
+		hd_macc_count(&t->acc, g, 1, 1);
+		hd_macc_count(&t->acc, g, 2, reopens);
 	}
 }
 
-static void fold_closed(struct task *t, sqlite3_value **v, struct slot *g)
+/* The weight of a row: 1, or the count of a daily table's row. */
+static int64_t weight(const struct task *t, sqlite3_value **v)
 {
+	return t->weight_arg ? sqlite3_value_int64(v[t->weight_arg - 1]) : 1;
+}
+
+static void fold_closed(struct task *t, sqlite3_value **v, struct hd_mslot *g)
+{
+	int64_t n = weight(t, v);
+
 	switch (val_c0(v[0])) {
-	case 'c': add_count(&t->acc, g, 0, 1); break;
-	case 'u': add_count(&t->acc, g, 1, 1); break;
+	case 'c': hd_macc_count(&t->acc, g, 0, n); break;
+	case 'u': hd_macc_count(&t->acc, g, 1, n); break;
 	case 'r':
-		add_count(&t->acc, g, 2, 1);
+		hd_macc_count(&t->acc, g, 2, n);
 		switch (val_c0(v[1])) {
-		case 's': add_count(&t->acc, g, 3, 1); break;
-		case 'd': add_count(&t->acc, g, 4, 1); break;
-		case 'm': add_count(&t->acc, g, 5, 1); break;
+		case 's': hd_macc_count(&t->acc, g, 3, n); break;
+		case 'd': hd_macc_count(&t->acc, g, 4, n); break;
+		case 'm': hd_macc_count(&t->acc, g, 5, n); break;
 		default: break;
 		}
 		break;
@@ -282,28 +165,28 @@ static int fold_sla_outcome(sqlite3_value *v)
 	}
 }
 
-static void fold_sla(struct task *t, sqlite3_value **v, struct slot *g)
+static void fold_sla(struct task *t, sqlite3_value **v, struct hd_mslot *g)
 {
 	int m = fold_sla_metric(v[0]), o = fold_sla_outcome(v[1]);
 
 	if (m >= 0 && o >= 0)
-		add_count(&t->acc, g, m * 3 + o, 1);
+		hd_macc_count(&t->acc, g, m * 3 + o, weight(t, v));
 }
 
-static void fold_promise(struct task *t, sqlite3_value **v, struct slot *g)
+static void fold_promise(struct task *t, sqlite3_value **v, struct hd_mslot *g)
 {
 	char c = val_c0(v[0]);
 
 	if (c == 'k' || c == 'b')
-		add_count(&t->acc, g, c == 'k' ? 0 : 1, 1);
+		hd_macc_count(&t->acc, g, c == 'k' ? 0 : 1, 1);
 }
 
-static void fold_overdue(struct task *t, sqlite3_value **v, struct slot *g)
+static void fold_overdue(struct task *t, sqlite3_value **v, struct hd_mslot *g)
 {
-	add_count(&t->acc, g, 0, 1);
+	hd_macc_count(&t->acc, g, 0, 1);
 }
 
-static void fold_backlog(struct task *t, sqlite3_value **v, struct slot *g)
+static void fold_backlog(struct task *t, sqlite3_value **v, struct hd_mslot *g)
 {
 	static const int64_t limits[HD_AGE__COUNT - 1] = { HOUR_MS,    8 * HOUR_MS, DAY_MS,
 							   3 * DAY_MS, 7 * DAY_MS,  30 * DAY_MS };
@@ -314,8 +197,8 @@ static void fold_backlog(struct task *t, sqlite3_value **v, struct slot *g)
 		return;
 	while (a < HD_AGE__COUNT - 1 && age >= limits[a])
 		a++;
-	add_count(&t->acc, g, st, 1);
-	add_count(&t->acc, g, 4 + a, 1);
+	hd_macc_count(&t->acc, g, st, 1);
+	hd_macc_count(&t->acc, g, 4 + a, 1);
 }
 
 #define TICKET_DIMS "team_id", "assignee_id", "channel", "priority"
@@ -354,34 +237,34 @@ static const struct src_def defs[HD_MSRC__COUNT] = {
 		      "metric IN ('first_response', 'next_response', 'periodic_update', "
 		      "'resolution') AND outcome IN ('met', 'breached', 'cancelled')",
 		      "ended_at >= ?1 AND ended_at < ?2", "ended_at", TICKET_DIMS,
-		      { "metric, outcome", "metric, outcome" }, fold_sla, sla_counts },
+		      { "metric, outcome", "metric, outcome" }, fold_sla, sla_counts, "sla_daily", 0 },
 	[HD_MSRC_NEXT_RESPONSE] = { "responses", NULL, "kind = 'next'", "at >= ?1 AND at < ?2", "at",
 				"team_id", "agent_id", "channel", "priority",
-				{ "waited_bus", "waited_cal" }, fold_duration, NULL },
+				{ "waited_bus", "waited_cal" }, fold_duration, NULL, NULL, 0 },
 	[HD_MSRC_FIRST_RESPONSE] = { "responses", NULL, "kind = 'first'", "at >= ?1 AND at < ?2",
 				 "at", "team_id", "agent_id", "channel", "priority",
-				 { "waited_bus", "waited_cal" }, fold_duration, NULL },
+				 { "waited_bus", "waited_cal" }, fold_duration, NULL, NULL, 0 },
 	[HD_MSRC_SOLVED] = { "tickets", NULL, NULL, "solved_at >= ?1 AND solved_at < ?2", "solved_at",
 			 TICKET_DIMS, { "full_res_bus, reopen_count", "full_res_cal, reopen_count" },
-			 fold_solved, NULL },
+			 fold_solved, NULL, NULL, 0 },
 	[HD_MSRC_FIRST_SOLVED] = { "tickets", NULL, NULL,
 			       "first_solved_at >= ?1 AND first_solved_at < ?2", "first_solved_at",
 			       TICKET_DIMS, { "first_res_bus", "first_res_cal" }, fold_duration,
-			       NULL },
+			       NULL, NULL, 0 },
 	[HD_MSRC_CLOSED] = { "tickets", NULL, "close_kind IN ('confirmed', 'unconfirmed', 'reason')",
 			 "closed_at >= ?1 AND closed_at < ?2", "closed_at", TICKET_DIMS,
 			 { "close_kind, close_reason", "close_kind, close_reason" }, fold_closed,
-			 close_counts },
+			 close_counts, "close_daily", 0 },
 	[HD_MSRC_BACKLOG] = { "tickets", NULL, "active = 1", NULL, NULL, TICKET_DIMS,
-			  { "status, created_at", "status, created_at" }, fold_backlog, NULL },
+			  { "status, created_at", "status, created_at" }, fold_backlog, NULL, NULL, 0 },
 	[HD_MSRC_PROMISES] = { "promises p", " JOIN tickets t ON t.id = p.ticket_id", NULL,
 			   "p.resolved_at >= ?1 AND p.resolved_at < ?2", "p.resolved_at",
 			   "p.owner_team_id", "p.owner_agent_id", "t.channel", "t.priority",
-			   { "p.status", "p.status" }, fold_promise, NULL },
+			   { "p.status", "p.status" }, fold_promise, NULL, NULL, 0 },
 	[HD_MSRC_OVERDUE] = { "promises p", " JOIN tickets t ON t.id = p.ticket_id",
 			  "p.status = 'open'", "p.due_at < ?3", NULL, "p.owner_team_id",
 			  "p.owner_agent_id", "t.channel", "t.priority", { "1", "1" }, fold_overdue,
-			  NULL },
+			  NULL, NULL, 0 },
 };
 
 /* ---- one source --------------------------------------------------------------- */
@@ -419,15 +302,22 @@ static int64_t group_key(enum hd_metric_group g, sqlite3_value *v)
 
 /* heed_fold(task, values..., [key]): folds each row into the task bound as
  * ?8 (sqlite3_bind_pointer). An aggregate, so that SQLite's own loop reads
- * the index and no row is handed back through sqlite3_step. */
+ * the index and no row is handed back through sqlite3_step. The pointer is
+ * kept in the aggregate's context after the first row: fetching it checks
+ * its type name with strcmp, which cost 6% of a scan done on every row. */
 static void fold_step(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
-	struct task *t = sqlite3_value_pointer(argv[0], FOLD_PTR);
-	struct slot *g = NULL;
+	struct task **tp = sqlite3_aggregate_context(ctx, sizeof(*tp)), *t;
+	struct hd_mslot *g = NULL;
 
+	if (!tp)
+		return;
+	if (!*tp)
+		*tp = sqlite3_value_pointer(argv[0], FOLD_PTR);
+	t = *tp;
 	if (!t || t->acc.oom)
 		return;
-	if (t->group != HD_MG_NONE && !(g = acc_group(&t->acc, group_key(t->group, argv[argc - 1]))))
+	if (t->group != HD_MG_NONE && !(g = hd_macc_group(&t->acc, group_key(t->group, argv[argc - 1]))))
 		return;
 	defs[t->src].fold(t, argv + 1, g);
 }
@@ -454,24 +344,60 @@ static sqlite3_stmt *fold_stmt(struct hd_conn *c, const char *sql, struct hd_err
 	return hd_db_stmt(c, sql, err);
 }
 
-/* The filters asked for, on the source's columns. */
+/* The filters asked for, on the source's columns. Each is written with a
+ * unary + so that SQLite keeps reading the source's own index range (which
+ * covers these columns) instead of picking a ticket index on the team or
+ * assignee and looking up every ticket of it (measured: a team's reopens
+ * took 1.7 s that way, against 0.1 s over the range). */
 static void add_filters(struct hd_sbuf *sql, const struct src_def *d,
 			const struct hd_metric_query *q)
 {
+	const char *none = d->zero_none ? "= 0" : "IS NULL";
+
 	if (q->team_id)
-		hd_sbuf_addf(sql, q->team_id > 0 ? " AND %s = ?4" : " AND %s IS NULL", d->team);
+		hd_sbuf_addf(sql, " AND +%s %s", d->team, q->team_id > 0 ? "= ?4" : none);
 	if (q->agent_id)
-		hd_sbuf_addf(sql, q->agent_id > 0 ? " AND %s = ?5" : " AND %s IS NULL", d->agent);
+		hd_sbuf_addf(sql, " AND +%s %s", d->agent, q->agent_id > 0 ? "= ?5" : none);
 	if (q->channel >= 0)
-		hd_sbuf_addf(sql, " AND %s = ?6", d->channel);
+		hd_sbuf_addf(sql, " AND +%s = ?6", d->channel);
 	if (q->priority >= 0)
-		hd_sbuf_addf(sql, " AND %s = ?7", d->priority);
+		hd_sbuf_addf(sql, " AND +%s = ?7", d->priority);
 }
 
 /* Whether task `t` is answered by counts alone (no groups). */
 static int by_counts(const struct task *t)
 {
 	return defs[t->src].counts && t->group == HD_MG_NONE;
+}
+
+/* The column of source `d` that keys group `g` (NULL: no group). */
+static const char *group_column(const struct src_def *d, enum hd_metric_group g)
+{
+	switch (g) {
+	case HD_MG_TEAM: return d->team;
+	case HD_MG_AGENT: return d->agent;
+	case HD_MG_CHANNEL: return d->channel;
+	case HD_MG_PRIORITY: return d->priority;
+	case HD_MG_DAY:
+	case HD_MG_WEEK: return d->at;
+	default: return NULL;
+	}
+}
+
+/* The parameters every query may use: ?1 from, ?2 to, ?3 now, ?4 team,
+ * ?5 agent, ?6 channel, ?7 priority (?8 is the fold's task). */
+static void bind_query(sqlite3_stmt *s, const struct hd_metric_query *q, int64_t from,
+		       int64_t to)
+{
+	sqlite3_bind_int64(s, 1, from);
+	sqlite3_bind_int64(s, 2, to);
+	sqlite3_bind_int64(s, 3, q->now);
+	sqlite3_bind_int64(s, 4, q->team_id);
+	sqlite3_bind_int64(s, 5, q->agent_id);
+	if (q->channel >= 0)
+		sqlite3_bind_text(s, 6, hd_channel_name(q->channel), -1, SQLITE_STATIC);
+	if (q->priority >= 0)
+		sqlite3_bind_text(s, 7, hd_priority_name(q->priority), -1, SQLITE_STATIC);
 }
 
 /* " WHERE a AND b" of the conditions given (either may be NULL). */
@@ -491,7 +417,7 @@ static int build_sql(const struct task *t, struct hd_sbuf *sql)
 	const struct hd_metric_query *q = t->q;
 	int join = d->join && (q->channel >= 0 || q->priority >= 0 || t->group == HD_MG_CHANNEL ||
 			       t->group == HD_MG_PRIORITY);
-	const char *key = NULL;
+	const char *key = group_column(d, t->group);
 
 	if (by_counts(t)) {
 		hd_sbuf_adds(sql, "SELECT ");
@@ -504,15 +430,6 @@ static int build_sql(const struct task *t, struct hd_sbuf *sql)
 		}
 		return hd_sbuf_adds(sql, "");
 	}
-	switch (t->group) {
-	case HD_MG_TEAM: key = d->team; break;
-	case HD_MG_AGENT: key = d->agent; break;
-	case HD_MG_CHANNEL: key = d->channel; break;
-	case HD_MG_PRIORITY: key = d->priority; break;
-	case HD_MG_DAY:
-	case HD_MG_WEEK: key = d->at; break;
-	default: break;
-	}
 	hd_sbuf_addf(sql, "SELECT heed_fold(?8, %s%s%s) FROM %s%s", d->cols[!q->business],
 		     key ? ", " : "", key ? key : "", d->from, join ? d->join : "");
 	add_where(sql, d->lead, d->range);
@@ -520,20 +437,15 @@ static int build_sql(const struct task *t, struct hd_sbuf *sql)
 	return hd_sbuf_adds(sql, "");
 }
 
-/* The part of a result row source `src` fills, from slot `sl`. Summarising
- * reorders the slot's samples. */
-static void fill_row(enum hd_msrc src, struct slot *sl, struct hd_metric_row *r)
+/* The counters of a result row source `src` fills, from slot `sl`. */
+static void fill_row(enum hd_msrc src, const struct hd_mslot *sl, struct hd_metric_row *r)
 {
 	const int64_t *c = sl->c;
 
 	memset(r, 0, sizeof(*r));
 	r->key = sl->key;
 	switch (src) {
-	case HD_MSRC_FIRST_RESPONSE: hd_stats_compute(sl->s.v, sl->s.n, &r->first_response); break;
-	case HD_MSRC_NEXT_RESPONSE: hd_stats_compute(sl->s.v, sl->s.n, &r->next_response); break;
-	case HD_MSRC_FIRST_SOLVED: hd_stats_compute(sl->s.v, sl->s.n, &r->first_resolution); break;
 	case HD_MSRC_SOLVED:
-		hd_stats_compute(sl->s.v, sl->s.n, &r->full_resolution);
 		r->reopens = (struct hd_metric_reopens){ c[0], c[1], c[2] };
 		break;
 	case HD_MSRC_CLOSED:
@@ -563,6 +475,18 @@ static void fill_row(enum hd_msrc src, struct slot *sl, struct hd_metric_row *r)
 	}
 }
 
+/* Where in a result row the duration source `src` summarises is; 0: none. */
+static size_t stats_field(enum hd_msrc src)
+{
+	switch (src) {
+	case HD_MSRC_FIRST_RESPONSE: return offsetof(struct hd_metric_row, first_response);
+	case HD_MSRC_NEXT_RESPONSE: return offsetof(struct hd_metric_row, next_response);
+	case HD_MSRC_FIRST_SOLVED: return offsetof(struct hd_metric_row, first_resolution);
+	case HD_MSRC_SOLVED: return offsetof(struct hd_metric_row, full_resolution);
+	default: return 0;
+	}
+}
+
 /* Run task `t`'s query `sql` on `c` over [from, to): the counters come
  * back as columns (added to the total), or the rows are folded into t->acc. */
 static int read_range(struct hd_conn *c, struct task *t, const char *sql, int64_t from,
@@ -574,15 +498,7 @@ static int read_range(struct hd_conn *c, struct task *t, const char *sql, int64_
 
 	if (!s)
 		return HD_EIO;
-	sqlite3_bind_int64(s, 1, from);
-	sqlite3_bind_int64(s, 2, to);
-	sqlite3_bind_int64(s, 3, q->now);
-	sqlite3_bind_int64(s, 4, q->team_id);
-	sqlite3_bind_int64(s, 5, q->agent_id);
-	if (q->channel >= 0)
-		sqlite3_bind_text(s, 6, hd_channel_name(q->channel), -1, SQLITE_STATIC);
-	if (q->priority >= 0)
-		sqlite3_bind_text(s, 7, hd_priority_name(q->priority), -1, SQLITE_STATIC);
+	bind_query(s, q, from, to);
 	sqlite3_bind_pointer(s, 8, t, FOLD_PTR, NULL);
 	step = sqlite3_step(s);
 	if (step == SQLITE_ROW && by_counts(t))
@@ -594,74 +510,97 @@ static int read_range(struct hd_conn *c, struct task *t, const char *sql, int64_
 	return rc;
 }
 
-/* ---- the SLA's daily counts ----------------------------------------------------- */
+/* ---- daily counts --------------------------------------------------------------- */
 
-/* Whether the SLA counters of task `t` can come from sla_daily: no filter
- * (the table counts every clock) and no group but days or weeks. 1 when the
- * table exists, 0 when not, a negative HD_E* code on error. */
-static int sla_daily_usable(struct hd_conn *c, const struct task *t)
+/* sla_daily and close_daily hold, per UTC day (of ended_at, closed_at:
+ * instant / 86400000), kind and dimensions (0 or '' for none), how many SLA
+ * clocks ended or tickets closed. Triggers on sla_clocks and tickets keep
+ * them (docs/internals/metrics.md), so that counts over whole days read one
+ * row per combination instead of one per clock or ticket (11x and 9x fewer
+ * at 1M tickets). The same query serves whole days whatever the filters and
+ * groups; only the partial days at the ends of a period read the rows. */
+static const struct src_def daily_defs[] = {
+	{ "sla_daily", NULL, NULL, "day >= ?1 AND day < ?2", "day * 86400000", "team_id",
+	  "assignee_id", "channel", "priority", { "metric, outcome, n", "metric, outcome, n" },
+	  fold_sla, NULL, NULL, 1 },
+	{ "close_daily", NULL, NULL, "day >= ?1 AND day < ?2", "day * 86400000", "team_id",
+	  "assignee_id", "channel", "priority",
+	  { "close_kind, close_reason, n", "close_kind, close_reason, n" }, fold_closed, NULL, NULL,
+	  1 },
+};
+
+/* The daily table of task `t`'s source, if the database has it; NULL when
+ * the source has none or the database predates it (its rows are read one by
+ * one then). */
+static const struct src_def *daily_of(struct hd_conn *c, const struct task *t, int *rc)
 {
-	const struct hd_metric_query *q = t->q;
+	const char *name = defs[t->src].daily;
 
-	if (t->src != HD_MSRC_SLA || q->team_id || q->agent_id || q->channel >= 0 ||
-	    q->priority >= 0 ||
-	    (t->group != HD_MG_NONE && t->group != HD_MG_DAY && t->group != HD_MG_WEEK) ||
-	    q->from < 0)
-		return 0;
-	return hd_db_exists(c,
-			    "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'sla_daily'"
-			    " AND ?1",
-			    1, t->err);
+	*rc = 0;
+	if (!name || t->q->from < 0)
+		return NULL;
+	for (size_t i = 0; i < sizeof(daily_defs) / sizeof(daily_defs[0]); i++) {
+		if (strcmp(daily_defs[i].from, name))
+			continue;
+		*rc = hd_db_exists(c,
+				   i ? "SELECT 1 FROM sqlite_schema WHERE name = 'close_daily' AND ?1"
+				     : "SELECT 1 FROM sqlite_schema WHERE name = 'sla_daily' AND ?1",
+				   1, t->err);
+		return *rc == 1 ? &daily_defs[i] : NULL;
+	}
+	return NULL;
 }
 
-/* Add the counts of sla_daily for the whole UTC days [day_a, day_b). */
-static int read_sla_daily(struct hd_conn *c, struct task *t, int64_t day_a, int64_t day_b)
+/* Fold the rows of daily table `d` for the whole UTC days [day_a, day_b),
+ * each weighing its count. */
+static int read_daily(struct hd_conn *c, struct task *t, const struct src_def *d, int64_t day_a,
+		      int64_t day_b)
 {
-	sqlite3_stmt *s = hd_db_stmt(c,
-				     "SELECT day, metric, outcome, n FROM sla_daily "
-				     "WHERE day >= ?1 AND day < ?2",
-				     t->err);
-	int step, rc = 0;
+	const char *key = group_column(d, t->group);
+	struct hd_sbuf sql;
+	sqlite3_stmt *s = NULL;
+	int rc;
 
-	if (!s)
-		return HD_EIO;
-	sqlite3_bind_int64(s, 1, day_a);
-	sqlite3_bind_int64(s, 2, day_b);
-	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
-		int64_t at = sqlite3_column_int64(s, 0) * DAY_MS, n = sqlite3_column_int64(s, 3);
-		struct slot *g = NULL;
-		int m, o;
-
-		m = fold_sla_metric(sqlite3_column_value(s, 1));
-		o = fold_sla_outcome(sqlite3_column_value(s, 2));
-		if (m < 0 || o < 0 || !n)
-			continue;
-		if (t->group != HD_MG_NONE &&
-		    !(g = acc_group(&t->acc, t->group == HD_MG_DAY
-						     ? at
-						     : floor_to(at, 7 * DAY_MS, 4 * DAY_MS))))
-			break;
-		add_count(&t->acc, g, m * 3 + o, n);
+	hd_sbuf_init(&sql, 4096);
+	hd_sbuf_addf(&sql, "SELECT heed_fold(?8, %s%s%s) FROM %s WHERE %s", d->cols[0],
+		     key ? ", " : "", key ? key : "", d->from, d->range);
+	add_filters(&sql, d, t->q);
+	rc = hd_sbuf_adds(&sql, "");
+	if (rc) {
+		rc = hd_err_set(t->err, rc, NULL, "metrics: query too long");
+		goto out;
 	}
-	if (step != SQLITE_DONE && step != SQLITE_ROW)
-		rc = hd_db_error(c, step, t->err);
+	s = fold_stmt(c, sql.buf, t->err);
+	if (!s) {
+		rc = HD_EIO;
+		goto out;
+	}
+	bind_query(s, t->q, day_a, day_b);
+	sqlite3_bind_pointer(s, 8, t, FOLD_PTR, NULL);
+	t->weight_arg = 3; /* kind, reason or outcome, then n */
+	rc = sqlite3_step(s);
+	t->weight_arg = 0;
+	rc = rc == SQLITE_ROW ? 0 : hd_db_error(c, rc, t->err);
+out:
 	hd_db_done(s);
+	hd_sbuf_release(&sql);
 	return rc;
 }
 
-/* Read task `t` over the query's period: from the rows, or for SLA counts
- * from sla_daily for the whole days in it and from the rows at its ends. */
+/* Read task `t` over the query's period: from the rows, or from its daily
+ * table for the whole days in it and from the rows at its ends. */
 static int read_task(struct hd_conn *c, struct task *t, const char *sql)
 {
 	const struct hd_metric_query *q = t->q;
 	int64_t day_a = (q->from + DAY_MS - 1) / DAY_MS, day_b = q->to / DAY_MS;
-	int rc = sla_daily_usable(c, t);
+	int rc;
+	const struct src_def *daily = daily_of(c, t, &rc);
 
 	if (rc < 0)
 		return rc;
-	if (!rc || day_a >= day_b)
+	if (!daily || day_a >= day_b)
 		return read_range(c, t, sql, q->from, q->to);
-	rc = read_sla_daily(c, t, day_a, day_b);
+	rc = read_daily(c, t, daily, day_a, day_b);
 	if (!rc && q->from < day_a * DAY_MS)
 		rc = read_range(c, t, sql, q->from, day_a * DAY_MS);
 	if (!rc && day_b * DAY_MS < q->to)
@@ -713,8 +652,10 @@ int hd_mread_run(struct hd_conn *c, struct hd_mtask *m)
 	fill_row(t.src, &t.acc.total, &m->rows[0]);
 	for (size_t i = 0; i < t.acc.ng; i++)
 		fill_row(t.src, &t.acc.g[i], &m->rows[1 + i]);
+	if (stats_field(t.src) && hd_macc_summarise(&t.acc, m->rows, stats_field(t.src)))
+		rc = hd_err_set(t.err, HD_ENOMEM, NULL, "out of memory");
 out:
 	hd_sbuf_release(&sql);
-	acc_release(&t.acc);
+	hd_macc_release(&t.acc);
 	return rc;
 }

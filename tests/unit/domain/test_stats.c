@@ -210,6 +210,29 @@ static void test_random_against_sort(void **state)
 			}
 }
 
+/* Durations as a desk sees them: mostly short, a long tail (many buckets). */
+static void test_long_tail(void **state)
+{
+	uint64_t seed = 0x13198a2e03707344ull;
+
+	(void)state;
+	for (size_t n = 4096; n <= 200000; n *= 7) {
+		int64_t *v = malloc(n * sizeof(*v));
+
+		assert_non_null(v);
+		for (size_t i = 0; i < n; i++) {
+			int64_t x = (int64_t)(rnd(&seed) % 1000);
+
+			v[i] = x * x * x + (int64_t)(rnd(&seed) % 60000);
+		}
+		check_against_sort(v, n);
+		for (size_t i = 0; i < n; i++) /* few distinct values, one huge */
+			v[i] = i == n / 2 ? INT64_MAX : (int64_t)(rnd(&seed) % 3) * 1000;
+		check_against_sort(v, n);
+		free(v);
+	}
+}
+
 static void test_ordered_inputs(void **state)
 {
 	size_t n = 10007;
@@ -239,6 +262,7 @@ int main(void)
 		cmocka_unit_test(test_ties),
 		cmocka_unit_test(test_mean_rounding),
 		cmocka_unit_test(test_random_against_sort),
+		cmocka_unit_test(test_long_tail),
 		cmocka_unit_test(test_ordered_inputs),
 	};
 
