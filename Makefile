@@ -2,7 +2,8 @@
 #
 #   make build   release build in build/ (build/heed)
 #   make run     build, create heed-data/ with a demo team once, serve on :8080
-#   make test    ASan+UBSan build, unit tests, end-to-end tests, fuzz smoke;
+#   make test    ASan+UBSan build, unit tests, end-to-end tests, the web app
+#                in headless Chromium, fuzz smoke;
 #                the last line is "N passed, N failed"
 #   make fuzz    run every fuzzer for FUZZ_SECONDS (default 60) each
 #   make bench   seed 1M tickets / 5M messages and measure (see bench/README.md)
@@ -29,21 +30,22 @@ node_modules: package-lock.json
 $(BUILD)/build.ninja:
 	meson setup $(BUILD) --buildtype=release -Db_ndebug=false
 
-build: deps $(BUILD)/build.ninja
+# node_modules: esbuild and Preact bundle the web app (web/) during the build
+build: deps node_modules $(BUILD)/build.ninja
 	@ninja -C $(BUILD)
 
 $(ASAN_BUILD)/build.ninja:
 	meson setup $(ASAN_BUILD) --buildtype=debug -Db_sanitize=address,undefined \
 		-Db_lundef=false -Dc_args=-fno-sanitize-recover=all -Dtests=true -Dtest_clock=true
 
-asan: deps $(ASAN_BUILD)/build.ninja
+asan: deps node_modules $(ASAN_BUILD)/build.ninja
 	@ninja -C $(ASAN_BUILD)
 
 $(FUZZ_BUILD)/build.ninja:
 	CC=clang meson setup $(FUZZ_BUILD) --buildtype=debug -Db_sanitize=address,undefined \
 		-Db_lundef=false -Dfuzz=true
 
-fuzz-build: deps $(FUZZ_BUILD)/build.ninja
+fuzz-build: deps node_modules $(FUZZ_BUILD)/build.ninja
 	@ninja -C $(FUZZ_BUILD)
 
 run: build

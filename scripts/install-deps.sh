@@ -7,9 +7,11 @@ set -euo pipefail
 PACKAGES=(
   gcc make pkg-config meson ninja-build
   libmicrohttpd-dev libjansson-dev libsqlite3-dev libsodium-dev libcmocka-dev
-  libgmime-3.0-dev libcurl4-openssl-dev libpq-dev
+  libgmime-3.0-dev libcurl4-openssl-dev libpq-dev libxml2-dev
   clang libclang-rt-14-dev
   sqlite3 wrk curl ca-certificates
+  # the web app's browser tests (playwright-core drives it headless)
+  chromium
   # e-mail channel tests run their own private instances of these (never
   # the system services, which are stopped and disabled below)
   dovecot-core dovecot-imapd postfix openssl

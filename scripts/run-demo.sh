@@ -11,7 +11,8 @@ fi
 url="http://$listen"
 if [ -f "$data/demo-credentials.txt" ]; then
   token=$(sed -n 's/^API token: //p' "$data/demo-credentials.txt")
-  echo "Demo credentials (the web app comes in a later release; the API is at $url/api/v1):"
+  echo "Demo credentials (sign in to the web app at $url/ with an e-mail and password;"
+  echo "the API is at $url/api/v1):"
   sed 's/^/    /' "$data/demo-credentials.txt"
   echo
   echo "Try the API:"

@@ -2,7 +2,8 @@
 // run.mjs — every test heed has, in one run, with one closing line:
 //   "N passed, N failed"
 // Suites: the cmocka unit tests (TAP), the node:test end-to-end tests
-// against the real binary (TAP), and a short run of each libFuzzer harness.
+// against the real binary (TAP), the web app in headless Chromium against
+// the real binary (TAP), and a short run of each libFuzzer harness.
 // All C code runs under AddressSanitizer + UndefinedBehaviorSanitizer.
 import { spawnSync, spawn } from 'node:child_process';
 import { readdirSync, existsSync, statSync } from 'node:fs';
@@ -16,7 +17,7 @@ const opt = (name, def) => {
 const build = resolve(opt('--build', 'build-asan'));
 const fuzzBuild = resolve(opt('--fuzz-build', 'build-fuzz'));
 const fuzzSeconds = Number(process.env.FUZZ_SMOKE_SECONDS || 8);
-const only = opt('--only', null); // unit | e2e | fuzz
+const only = opt('--only', null); // unit | e2e | browser | fuzz
 
 const sanEnv = {
   ...process.env,
@@ -68,10 +69,11 @@ function unit() {
   }
 }
 
-function e2e() {
+// A node:test suite (TAP) against the real binary: `name` labels its lines.
+function nodeSuite(name, dir, concurrency) {
   return new Promise((done) => {
     const child = spawn(process.execPath, [
-      '--test', '--test-reporter=tap', '--test-concurrency=2', 'tests/e2e/',
+      '--test', '--test-reporter=tap', `--test-concurrency=${concurrency}`, dir,
     ], { env: { ...sanEnv, HEED_BIN: join(build, 'heed') }, stdio: ['ignore', 'pipe', 'inherit'] });
     let buf = '';
     let pass = 0, fail = 0;
@@ -84,9 +86,10 @@ function e2e() {
         let m;
         if ((m = /^# pass (\d+)/.exec(line))) pass = Number(m[1]);
         else if ((m = /^# fail (\d+)/.exec(line))) fail = Number(m[1]);
-        if (/^\s*not ok/.test(line)) failures.push('e2e: ' + line.trim());
+        if (/^\s*not ok/.test(line)) failures.push(`${name}: ${line.trim()}`);
         if (/^\s*(not ok|# Subtest)/.test(line) || /^# (pass|fail|tests)/.test(line) ||
-            /^\s+(error|expected|actual|stack|location):/.test(line) || process.env.VERBOSE) {
+            /^\s+(error|expected|actual|stack|location):/.test(line) || /^# browser:/.test(line) ||
+            process.env.VERBOSE) {
           console.log(line);
         }
       }
@@ -94,15 +97,19 @@ function e2e() {
     child.on('close', (code) => {
       if (code !== 0 && fail === 0) {
         fail = 1;
-        failures.push(`e2e: node --test exited ${code}`);
+        failures.push(`${name}: node --test exited ${code}`);
       }
-      console.log(`e2e: ${pass} passed, ${fail} failed`);
+      console.log(`${name}: ${pass} passed, ${fail} failed`);
       totals.passed += pass;
       totals.failed += fail;
       done();
     });
   });
 }
+
+const e2e = () => nodeSuite('e2e', 'tests/e2e/', 2);
+// The web app in headless Chromium (tests/browser/lib/browser.mjs), one file at a time.
+const browser = () => nodeSuite('browser', 'tests/browser/', 1);
 
 function fuzz() {
   const bins = executables(join(fuzzBuild, 'tests', 'fuzz'), 'fuzz_');
@@ -129,6 +136,7 @@ function fuzz() {
 
 if (!only || only === 'unit') unit();
 if (!only || only === 'e2e') await e2e();
+if (!only || only === 'browser') await browser();
 if (!only || only === 'fuzz') fuzz();
 
 if (failures.length) {

@@ -18,6 +18,7 @@ void hd_h_message_create(struct hd_req *r, struct hd_res *res);
 void hd_h_event_list(struct hd_req *r, struct hd_res *res);
 void hd_h_outbox_list(struct hd_req *r, struct hd_res *res);
 void hd_h_attachment_get(struct hd_req *r, struct hd_res *res);
+void hd_h_message_html(struct hd_req *r, struct hd_res *res);
 
 /* h_customers.c */
 void hd_h_customer_list(struct hd_req *r, struct hd_res *res);
@@ -42,6 +43,12 @@ void hd_h_agent_me(struct hd_req *r, struct hd_res *res);
 void hd_h_agent_get(struct hd_req *r, struct hd_res *res);
 void hd_h_agent_update(struct hd_req *r, struct hd_res *res);
 void hd_h_token_create(struct hd_req *r, struct hd_res *res);
+
+/* h_session.c */
+void hd_h_session_create(struct hd_req *r, struct hd_res *res);
+void hd_h_session_get(struct hd_req *r, struct hd_res *res);
+void hd_h_session_delete(struct hd_req *r, struct hd_res *res);
+void hd_h_sessions_delete(struct hd_req *r, struct hd_res *res);
 
 /* h_policies.c */
 void hd_h_calendar_list(struct hd_req *r, struct hd_res *res);
@@ -80,10 +87,29 @@ void hd_h_promise_list(struct hd_req *r, struct hd_res *res);
 void hd_h_promise_get(struct hd_req *r, struct hd_res *res);
 void hd_h_promise_update(struct hd_req *r, struct hd_res *res);
 
+/* h_portal.c */
+void hd_h_portal_ticket_create(struct hd_req *r, struct hd_res *res);
+void hd_h_portal_ticket_list(struct hd_req *r, struct hd_res *res);
+void hd_h_portal_ticket_get(struct hd_req *r, struct hd_res *res);
+void hd_h_portal_message_list(struct hd_req *r, struct hd_res *res);
+void hd_h_portal_message_create(struct hd_req *r, struct hd_res *res);
+void hd_h_portal_confirm(struct hd_req *r, struct hd_res *res);
+void hd_h_portal_promise_list(struct hd_req *r, struct hd_res *res);
+void hd_h_portal_callback_request(struct hd_req *r, struct hd_res *res);
+void hd_h_portal_magic_link(struct hd_req *r, struct hd_res *res);
+void hd_h_portal_session_create(struct hd_req *r, struct hd_res *res);
+void hd_h_portal_session_get(struct hd_req *r, struct hd_res *res);
+void hd_h_portal_session_delete(struct hd_req *r, struct hd_res *res);
+
 /* h_resolution.c */
 void hd_h_confirm_page(struct hd_req *r, struct hd_res *res);
 void hd_h_confirm_post(struct hd_req *r, struct hd_res *res);
 void hd_h_ticket_confirm(struct hd_req *r, struct hd_res *res);
+
+/* live.c, presence.c */
+void hd_h_stream(struct hd_req *r, struct hd_res *res);
+void hd_h_presence_get(struct hd_req *r, struct hd_res *res);
+void hd_h_presence_set(struct hd_req *r, struct hd_res *res);
 #ifdef HD_TEST_CLOCK
 void hd_h_test_clock(struct hd_req *r, struct hd_res *res);
 #endif

@@ -26,6 +26,7 @@ struct hd_app {
 	const struct hd_config *cfg;
 	int64_t started_at;
 	const char *data_dir;
+	struct hd_live *live; /* live updates (live.c); set by hd_server_start */
 };
 
 enum hd_method {
@@ -51,6 +52,17 @@ struct hd_res {
 	char location[160];
 	const char *allow;
 	int replayed; /* Idempotent-Replayed: true */
+	char cookie[192]; /* Set-Cookie value (sessions); "": none */
+	int retry_after;  /* > 0: Retry-After in seconds (429) */
+	/* The embedded web app (static.c): */
+	const void *static_body;   /* instead of body: static bytes (len), never freed */
+	const char *cache_control; /* NULL: no-store */
+	const char *encoding;      /* Content-Encoding, or NULL */
+	const char *vary;          /* Vary, or NULL */
+	const char *csp;           /* Content-Security-Policy of HTML; NULL: the default */
+	char extra_name[48];       /* one more header (e.g. X-Heed-Blocked-Images); "" none */
+	char extra_value[48];
+	struct hd_live_stream *stream; /* an event stream (live.c) instead of a body */
 };
 
 enum hd_req_state {
@@ -71,6 +83,8 @@ struct hd_req {
 	int too_big;     /* the body passed max_body_bytes; answered with 413 */
 	int answered;    /* a response was queued already */
 	struct hd_actor who;
+	struct hd_session session; /* the web app session signed in with; id 0: none */
+	struct hd_portal_session portal; /* a customer's portal session; id 0: none */
 	int64_t ids[3];  /* numeric path segments matched by the router */
 	char word[136];  /* a "*" path segment matched by the router (a token) */
 	struct hd_idem idem;
@@ -103,6 +117,11 @@ const char *hd_req_query(struct hd_req *r, const char *key);
 /** A request header, or NULL. */
 const char *hd_req_header(struct hd_req *r, const char *name);
 
+/** Who is asking, as text, into `out` (`len` bytes): the peer's address,
+ * or for a peer on the loopback interface (a reverse proxy) the last
+ * address of X-Forwarded-For (h_session.c). */
+void hd_req_client_address(struct hd_req *r, char *out, size_t len);
+
 /** Answer `status` with an HTML page (`html` is copied). */
 void hd_res_html(struct hd_res *res, unsigned status, const char *html);
 
@@ -121,9 +140,29 @@ void hd_route(struct hd_req *r, struct hd_res *res);
 
 /* ---- authentication (auth.c) ---- */
 
-/** Authenticate from the Authorization header; fills r->who. On failure
- * answers 401 and returns non-zero. */
+/** The cookie that carries a web app session. */
+#define HD_SESSION_COOKIE "heed_session"
+
+/** Authenticate with the Authorization header (a Bearer API token) or,
+ * without one, the session cookie; fills r->who (and r->session for a
+ * cookie). A request with the cookie that is not GET or HEAD must carry
+ * the session's X-CSRF-Token. On failure answers 401 (403 for a missing or
+ * wrong CSRF token) and returns non-zero. */
 int hd_auth(struct hd_req *r, struct hd_res *res);
+
+/** Authenticate with the session cookie only (no CSRF check): fills
+ * r->who and r->session, or answers 401 and returns non-zero. */
+int hd_auth_session(struct hd_req *r, struct hd_res *res);
+
+/** The cookie that carries a customer's portal session. */
+#define HD_PORTAL_COOKIE "heed_portal"
+
+/** Authenticate a customer with the portal cookie only (never a Bearer
+ * token or the agents' cookie): fills r->portal and r->who (kind customer,
+ * id the customer's). A request that is not GET or HEAD must carry the
+ * portal session's X-CSRF-Token. On failure answers 401 (403 for a missing
+ * or wrong CSRF token) and returns non-zero. */
+int hd_auth_customer(struct hd_req *r, struct hd_res *res);
 
 /* ---- server (server.c) ---- */
 

@@ -5,13 +5,18 @@
  * stored in r->ids[] in order; "*" matches a token segment (letters, digits,
  * ".", "_", "-"; up to 128), stored in r->word. A path that matches a pattern with another
  * method gets 405 with an Allow header; no match gets 404. Every route but
- * /api/v1/health needs authentication. POSTs carry Idempotency-Key here.
+ * /api/v1/health and signing in needs authentication (auth.c: a Bearer
+ * token, or the session cookie plus X-CSRF-Token on writes); the customer
+ * portal's routes (/api/v1/portal/) need a customer's portal cookie
+ * instead. POSTs carry Idempotency-Key here.
+ * A GET that matches no route may be the web app's (static.c).
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "http/handlers.h"
 #include "http/http.h"
+#include "http/static.h"
 #include "util/secret.h"
 #include "util/banned.h"
 
@@ -59,6 +64,10 @@ static const struct route routes[] = {
 	{ HD_GET, "/api/v1/agents/#", hd_h_agent_get, 0 },
 	{ HD_PATCH, "/api/v1/agents/#", hd_h_agent_update, 0 },
 	{ HD_POST, "/api/v1/tokens", hd_h_token_create, 0 },
+	{ HD_POST, "/api/v1/session", hd_h_session_create, 1 },
+	{ HD_GET, "/api/v1/session", hd_h_session_get, 0 },
+	{ HD_DELETE, "/api/v1/session", hd_h_session_delete, 0 },
+	{ HD_DELETE, "/api/v1/sessions", hd_h_sessions_delete, 0 },
 	{ HD_GET, "/api/v1/calendars", hd_h_calendar_list, 0 },
 	{ HD_POST, "/api/v1/calendars", hd_h_calendar_create, 0 },
 	{ HD_GET, "/api/v1/calendars/#", hd_h_calendar_get, 0 },
@@ -82,6 +91,22 @@ static const struct route routes[] = {
 	{ HD_GET, "/api/v1/metrics/promises", hd_h_metrics_promises, 0 },
 	{ HD_GET, "/api/v1/metrics/backlog", hd_h_metrics_backlog, 0 },
 	{ HD_POST, "/api/v1/tickets/#/confirmation", hd_h_ticket_confirm, 0 },
+	{ HD_GET, "/api/v1/messages/#/html", hd_h_message_html, 0 },
+	{ HD_POST, "/api/v1/portal/tickets", hd_h_portal_ticket_create, 1 },
+	{ HD_GET, "/api/v1/portal/tickets", hd_h_portal_ticket_list, 0 },
+	{ HD_GET, "/api/v1/portal/tickets/#", hd_h_portal_ticket_get, 0 },
+	{ HD_GET, "/api/v1/portal/tickets/#/messages", hd_h_portal_message_list, 0 },
+	{ HD_POST, "/api/v1/portal/tickets/#/messages", hd_h_portal_message_create, 0 },
+	{ HD_POST, "/api/v1/portal/tickets/#/confirmation", hd_h_portal_confirm, 0 },
+	{ HD_GET, "/api/v1/portal/tickets/#/promises", hd_h_portal_promise_list, 0 },
+	{ HD_POST, "/api/v1/portal/tickets/#/callback-requests", hd_h_portal_callback_request, 0 },
+	{ HD_POST, "/api/v1/portal/magic-link", hd_h_portal_magic_link, 1 },
+	{ HD_POST, "/api/v1/portal/session", hd_h_portal_session_create, 1 },
+	{ HD_GET, "/api/v1/portal/session", hd_h_portal_session_get, 0 },
+	{ HD_DELETE, "/api/v1/portal/session", hd_h_portal_session_delete, 0 },
+	{ HD_GET, "/api/v1/stream", hd_h_stream, 0 },
+	{ HD_GET, "/api/v1/tickets/#/presence", hd_h_presence_get, 0 },
+	{ HD_POST, "/api/v1/tickets/#/presence", hd_h_presence_set, 0 },
 	{ HD_GET, "/confirm/*", hd_h_confirm_page, 1 },
 	{ HD_POST, "/confirm/*", hd_h_confirm_post, 1 },
 #ifdef HD_TEST_CLOCK
@@ -134,6 +159,13 @@ static int match(const char *pattern, const char *path, int64_t *ids, char *word
 	return *pattern == '\0' && *path == '\0';
 }
 
+/* Routes under /api/v1/portal/ that are not public are a customer's: only
+ * the portal cookie signs them in (auth.c hd_auth_customer). */
+static int is_portal(const char *pattern)
+{
+	return !strncmp(pattern, "/api/v1/portal/", 15);
+}
+
 static const char *method_name(enum hd_method m)
 {
 	static const char *const names[] = { "GET", "HEAD", "POST", "PATCH", "PUT", "DELETE",
@@ -173,7 +205,9 @@ static int idempotency(struct hd_req *r, struct hd_res *res)
 	hd_secret_sha256_hex(sb.buf, sb.len, r->request_hash);
 	hd_sbuf_release(&sb);
 	r->idem.key = key;
-	r->idem.agent_id = r->who.id;
+	/* Customers' keys are kept apart from agents' (negative ids); the
+	 * public portal form's are all under 0. */
+	r->idem.agent_id = r->who.kind == HD_AUTHOR_CUSTOMER ? -r->who.id : r->who.id;
 	r->idem.request_hash = r->request_hash;
 	return 0;
 }
@@ -198,7 +232,8 @@ void hd_route(struct hd_req *r, struct hd_res *res)
 			continue;
 		}
 		memcpy(r->ids, ids, sizeof(ids));
-		if (!routes[i].public && hd_auth(r, res))
+		if (!routes[i].public && (is_portal(routes[i].pattern) ? hd_auth_customer(r, res)
+								       : hd_auth(r, res)))
 			return;
 		if (m == HD_POST && idempotency(r, res))
 			return;
@@ -214,5 +249,7 @@ void hd_route(struct hd_req *r, struct hd_res *res)
 			       "this resource does not support that method", NULL);
 		return;
 	}
+	if (m == HD_GET && hd_static_serve(r, res)) /* the web app: /, /tickets/12, /assets/... */
+		return;
 	hd_res_problem(res, 404, "not-found", "Not found", "there is no such resource", NULL);
 }

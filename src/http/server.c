@@ -19,6 +19,7 @@
 #include <sys/socket.h>
 
 #include "http/http.h"
+#include "http/live.h"
 #include "util/banned.h"
 
 #define WRITE_THREADS 64
@@ -51,7 +52,13 @@ static enum MHD_Result send_res(struct hd_req *r, struct hd_res *res)
 	struct MHD_Response *mr;
 	enum MHD_Result ok;
 
-	if (res->fd >= 0) {
+	if (res->stream) {
+		mr = hd_live_response(res->stream); /* owns the stream now */
+		res->stream = NULL;
+	} else if (res->static_body) {
+		mr = MHD_create_response_from_buffer(res->len, (void *)res->static_body,
+						     MHD_RESPMEM_PERSISTENT);
+	} else if (res->fd >= 0) {
 		mr = MHD_create_response_from_fd64(res->fd_size, res->fd);
 	} else {
 		if (!res->body) {
@@ -75,14 +82,38 @@ static enum MHD_Result send_res(struct hd_req *r, struct hd_res *res)
 		MHD_add_response_header(mr, MHD_HTTP_HEADER_CONTENT_DISPOSITION, res->disposition);
 	if (res->replayed)
 		MHD_add_response_header(mr, "Idempotent-Replayed", "true");
-	if (res->status == MHD_HTTP_SERVICE_UNAVAILABLE)
+	if (res->cookie[0])
+		MHD_add_response_header(mr, MHD_HTTP_HEADER_SET_COOKIE, res->cookie);
+	if (res->retry_after > 0) {
+		char secs[24];
+
+		snprintf(secs, sizeof(secs), "%d", res->retry_after);
+		MHD_add_response_header(mr, MHD_HTTP_HEADER_RETRY_AFTER, secs);
+	} else if (res->status == MHD_HTTP_SERVICE_UNAVAILABLE) {
 		MHD_add_response_header(mr, MHD_HTTP_HEADER_RETRY_AFTER, "1");
-	MHD_add_response_header(mr, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	}
+	if (res->encoding)
+		MHD_add_response_header(mr, MHD_HTTP_HEADER_CONTENT_ENCODING, res->encoding);
+	if (res->vary)
+		MHD_add_response_header(mr, MHD_HTTP_HEADER_VARY, res->vary);
+	MHD_add_response_header(mr, MHD_HTTP_HEADER_CACHE_CONTROL,
+				res->cache_control ? res->cache_control : "no-store");
 	MHD_add_response_header(mr, "X-Content-Type-Options", "nosniff");
-	if (res->ctype && strncmp(res->ctype, "text/html", 9) == 0)
+	if (res->extra_name[0])
+		MHD_add_response_header(mr, res->extra_name, res->extra_value);
+	if (res->ctype && strncmp(res->ctype, "text/html", 9) == 0) {
 		MHD_add_response_header(mr, "Content-Security-Policy",
-					"default-src 'none'; style-src 'unsafe-inline'; "
-					"form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
+					res->csp ? res->csp
+						 : "default-src 'none'; style-src 'unsafe-inline'; "
+						   "form-action 'self'; frame-ancestors 'none'; "
+						   "base-uri 'none'");
+		MHD_add_response_header(mr, "Referrer-Policy", "no-referrer");
+		/* a document the app frames (a mail's HTML) allows its own origin */
+		MHD_add_response_header(mr, "X-Frame-Options",
+					res->csp && strstr(res->csp, "frame-ancestors 'self'")
+						? "SAMEORIGIN"
+						: "DENY");
+	}
 	ok = MHD_queue_response(r->conn, res->status, mr);
 	MHD_destroy_response(mr);
 	r->answered = 1;
@@ -294,7 +325,14 @@ int hd_server_start(struct hd_app *app, struct hd_server **out, unsigned *port,
 		return hd_err_set(err, HD_ENOMEM, NULL, "out of memory");
 	}
 	s->app = app;
+	app->live = NULL;
 	pthread_mutex_init(&s->mu, NULL);
+	rc = hd_live_start(app, &app->live, err);
+	if (rc) {
+		freeaddrinfo(ai);
+		hd_server_stop(s);
+		return rc;
+	}
 	pthread_cond_init(&s->cv, NULL);
 	for (int i = 0; i < WRITE_THREADS; i++) {
 		if (pthread_create(&s->threads[i], NULL, executor_main, s) != 0)
@@ -336,8 +374,12 @@ void hd_server_stop(struct hd_server *s)
 	pthread_mutex_unlock(&s->mu);
 	for (int i = 0; i < s->nthreads; i++)
 		pthread_join(s->threads[i], NULL);
+	/* Live streams end (MHD_stop_daemon must not meet a suspended one). */
+	hd_live_shutdown(s->app->live);
 	if (s->d)
 		MHD_stop_daemon(s->d);
+	hd_live_free(s->app->live);
+	s->app->live = NULL;
 	pthread_cond_destroy(&s->cv);
 	pthread_mutex_destroy(&s->mu);
 	free(s);

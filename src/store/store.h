@@ -238,6 +238,23 @@ int hd_store_event_list(struct hd_store *st, int64_t id, int64_t after, int limi
 			struct hd_event **out, size_t *n, int64_t *next, struct hd_arena *a,
 			struct hd_err *err);
 
+/** Events of every ticket with id > after, oldest first, at most `limit`
+ * (1..500), without actor names (live updates, http/live.c). One indexed
+ * read of the primary key. */
+int hd_store_events_since(struct hd_store *st, int64_t after, int limit, struct hd_event **out,
+			  size_t *n, struct hd_arena *a, struct hd_err *err);
+
+/** The newest event's id into `*id` (0: none), read from the database, so
+ * it sees events other processes (heed mailgate) wrote. */
+int hd_store_events_last(struct hd_store *st, int64_t *id, struct hd_err *err);
+
+/** `fn(ctx, last_event)` is called on the writer thread after each group
+ * commit that added events (`last_event`: the newest event id). It must be
+ * quick and must not write. NULL removes it; once this returns, the previous
+ * function is not running and will not be called. */
+void hd_store_on_commit(struct hd_store *st, void (*fn)(void *ctx, int64_t last_event),
+			void *ctx);
+
 /* ---- customers --------------------------------------------------------- */
 
 struct hd_identity_new {
@@ -355,9 +372,118 @@ int hd_store_token_lookup(struct hd_store *st, const char *token_hash, struct hd
 			  struct hd_err *err);
 
 /** A number that changes whenever an agent's role or active flag may have
- * changed in this process: a cache of token lookups made under another
- * number must be dropped. */
+ * changed, or a session ended, in this process: a cache of token or session
+ * lookups made under another number must be dropped. */
 uint64_t hd_store_auth_epoch(struct hd_store *st);
+
+/* ---- sessions (web app sign-in; store/sqlite/sessions.c) -------------- */
+
+/* A session ends after HD_SESSION_IDLE_MS without use (sliding) and at the
+ * latest HD_SESSION_MAX_MS after sign-in, whichever comes first. */
+#define HD_SESSION_IDLE_MS (12LL * 3600 * 1000)
+#define HD_SESSION_MAX_MS (30LL * 86400 * 1000)
+#define HD_CSRF_LEN 43      /* the CSRF token: 43 base64url characters (buffer: +1) */
+#define HD_SESSION_IP_MAX 64 /* bytes of the client address kept */
+#define HD_SESSION_UA_MAX 255 /* bytes of the User-Agent kept (cut at a character) */
+
+/** When a session signed in at `created_at` and used at `now` ends. */
+static inline int64_t hd_session_expiry(int64_t created_at, int64_t now)
+{
+	int64_t idle = now + HD_SESSION_IDLE_MS, max = created_at + HD_SESSION_MAX_MS;
+
+	return idle < max ? idle : max;
+}
+
+struct hd_session_new {
+	int64_t agent_id;
+	const char *token_hash; /* hex SHA-256 of the cookie's token; never the token */
+	const char *csrf_token; /* HD_CSRF_LEN characters */
+	const char *ip;         /* may be NULL; cut to HD_SESSION_IP_MAX bytes */
+	const char *user_agent; /* may be NULL; cut to HD_SESSION_UA_MAX bytes */
+	int64_t now;            /* sign-in instant */
+};
+
+/** A live session. Plain data (no arena), so it can be copied into a cache. */
+struct hd_session {
+	int64_t id;             /* 0: none */
+	struct hd_actor who;    /* its agent */
+	char csrf_token[HD_CSRF_LEN + 1];
+	int64_t created_at, last_seen_at, expires_at;
+};
+
+/** Start a session for the active agent in->agent_id (HD_EUNAUTH when it is
+ * not active), deleting sessions that have ended in the same write.
+ * `*id` receives its id. */
+int hd_store_session_create(struct hd_store *st, const struct hd_session_new *in, int64_t *id,
+			    struct hd_err *err);
+
+/** The session whose token hashes to `token_hash`, if it has not ended at
+ * `now` and its agent is active, into `*out`. HD_EUNAUTH otherwise. */
+int hd_store_session_lookup(struct hd_store *st, const char *token_hash, int64_t now,
+			    struct hd_session *out, struct hd_err *err);
+
+/** Record that session `s` was used at `now`: moves its end by the idle
+ * time (never past the absolute limit) and updates s->last_seen_at and
+ * s->expires_at. HD_EUNAUTH when the session is gone. */
+int hd_store_session_touch(struct hd_store *st, struct hd_session *s, int64_t now,
+			   struct hd_err *err);
+
+/** End session `id` (signing out). Ending one that is gone is no error.
+ * Changes the auth epoch, so caches drop it at once. */
+int hd_store_session_delete(struct hd_store *st, int64_t id, struct hd_err *err);
+
+/** End every session of agent `agent_id` ("sign out everywhere"); `*n`
+ * (may be NULL) receives how many. Changes the auth epoch. */
+int hd_store_session_delete_agent(struct hd_store *st, int64_t agent_id, int64_t *n,
+				  struct hd_err *err);
+
+/* ---- portal (customers sign in by e-mail link; store/sqlite/portal.c) -- */
+
+/* A sign-in link works once, for HD_PORTAL_LINK_MS after it was sent. A
+ * customer's session ends after HD_PORTAL_IDLE_MS without use and at the
+ * latest HD_PORTAL_MAX_MS after sign-in. */
+#define HD_PORTAL_LINK_MS (30LL * 60 * 1000)
+#define HD_PORTAL_IDLE_MS (12LL * 3600 * 1000)
+#define HD_PORTAL_MAX_MS (7LL * 86400 * 1000)
+#define HD_PORTAL_TOKEN_MAX 128 /* buffer size for a sign-in link's token (util/signin_link.h) */
+
+/** A customer's portal session. Plain data (no arena). */
+struct hd_portal_session {
+	int64_t id;          /* 0: none */
+	int64_t customer_id;
+	char csrf_token[HD_CSRF_LEN + 1];
+	int64_t created_at, last_seen_at, expires_at;
+};
+
+/** Queue a sign-in mail (outbox kind "magic_link", no ticket) to `email`
+ * (normalised) when it is an e-mail identity of a customer whose mail has
+ * not bounced: a link to `<public_url>/portal/signin/<token>`, the token
+ * signed with the desk's key, naming the customer and expiring
+ * HD_PORTAL_LINK_MS after `now`. `*queued` (may be NULL) tells whether a
+ * mail was queued; an unknown address is no error (the caller must not
+ * tell the difference either). */
+int hd_store_portal_link_request(struct hd_store *st, const char *email, int64_t now,
+				 int *queued, struct hd_err *err);
+
+/** Use sign-in token `token` at `now`: when it is genuine, unexpired and
+ * unused, mark it used and start a session for its customer in one write,
+ * with `in` (agent_id ignored; token_hash, csrf_token, ip, user_agent as
+ * for agents). `*out` receives the session. HD_EUNAUTH otherwise. */
+int hd_store_portal_signin(struct hd_store *st, const char *token,
+			   const struct hd_session_new *in, struct hd_portal_session *out,
+			   struct hd_err *err);
+
+/** The live portal session whose cookie token hashes to `token_hash`;
+ * HD_EUNAUTH when none. */
+int hd_store_portal_session_lookup(struct hd_store *st, const char *token_hash, int64_t now,
+				   struct hd_portal_session *out, struct hd_err *err);
+
+/** Record that portal session `s` was used at `now` (sliding end). */
+int hd_store_portal_session_touch(struct hd_store *st, struct hd_portal_session *s, int64_t now,
+				  struct hd_err *err);
+
+/** End portal session `id`. Ending one that is gone is no error. */
+int hd_store_portal_session_delete(struct hd_store *st, int64_t id, struct hd_err *err);
 
 /* ---- outbox ------------------------------------------------------------ */
 

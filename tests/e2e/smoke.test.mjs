@@ -13,7 +13,7 @@ test('health answers without a token; a ticket and a reply; the server stops cle
     checkResponse('GET', '/api/v1/health', r);
     assert.equal(r.status, 200);
     assert.equal(r.json.status, 'ok');
-    assert.equal(r.json.schema_version, 4);
+    assert.equal(r.json.schema_version, 6);
 
     const body = { subject: 'Smoke', requester: { email: 'smoke@example.com' }, message: { text: 'hello' } };
     r = await h.api('POST', '/api/v1/tickets', { body });

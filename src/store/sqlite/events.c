@@ -80,3 +80,71 @@ out:
 	hd_db_release(st, c);
 	return rc;
 }
+
+/* ---- live updates ---------------------------------------------------------- */
+
+static void read_event_bare(sqlite3_stmt *s, void *item, struct hd_arena *a)
+{
+	struct hd_event *e = item;
+
+	e->id = sqlite3_column_int64(s, 0);
+	e->ticket_id = sqlite3_column_int64(s, 1);
+	e->actor_kind = hd_author_parse((const char *)sqlite3_column_text(s, 2));
+	e->actor_id = sqlite3_column_int64(s, 3);
+	e->type = hd_db_text(s, 4, a);
+	e->at = sqlite3_column_int64(s, 5);
+}
+
+int hd_store_events_since(struct hd_store *st, int64_t after, int limit, struct hd_event **out,
+			  size_t *n, struct hd_arena *a, struct hd_err *err)
+{
+	struct hd_conn *c;
+	sqlite3_stmt *s;
+	int rc = hd_db_acquire(st, &c, err);
+
+	*out = NULL;
+	*n = 0;
+	if (rc)
+		return rc;
+	s = hd_db_stmt(c,
+		       "SELECT id, ticket_id, actor_kind, actor_id, type, at FROM events "
+		       "WHERE id > ?1 ORDER BY id LIMIT ?2",
+		       err);
+	if (!s) {
+		rc = HD_EIO;
+		goto out;
+	}
+	sqlite3_bind_int64(s, 1, after);
+	sqlite3_bind_int(s, 2, limit);
+	rc = hd_db_collect(c, s, sizeof(**out), 0, read_event_bare, (void **)out, n, NULL, a, err);
+out:
+	hd_db_release(st, c);
+	return rc;
+}
+
+/* The newest event id on connection `c` (0: none, or on error). */
+int64_t hd_event_last(struct hd_conn *c)
+{
+	sqlite3_stmt *s = hd_db_stmt(c, "SELECT max(id) FROM events", NULL);
+	int64_t id = 0;
+
+	if (!s)
+		return 0;
+	if (sqlite3_step(s) == SQLITE_ROW)
+		id = sqlite3_column_int64(s, 0);
+	hd_db_done(s);
+	return id;
+}
+
+int hd_store_events_last(struct hd_store *st, int64_t *id, struct hd_err *err)
+{
+	struct hd_conn *c;
+	int rc = hd_db_acquire(st, &c, err);
+
+	*id = 0;
+	if (rc)
+		return rc;
+	*id = hd_event_last(c);
+	hd_db_release(st, c);
+	return 0;
+}

@@ -53,6 +53,10 @@ struct hd_writer {
 	int checkpoint_wanted;
 	int wal_pages; /* WAL length after the last commit (writer thread only) */
 	struct hd_conn *ckpt;
+	/* hd_store_on_commit: called under mu after a commit that added events */
+	void (*on_commit)(void *ctx, int64_t last_event);
+	void *on_commit_ctx;
+	int64_t last_event; /* newest event id seen after a commit (writer thread) */
 };
 
 struct hd_store {
@@ -188,6 +192,9 @@ int hd_idem_save(struct hd_conn *c, const struct hd_idem *idem, int64_t id, int6
 /** Append an event to ticket `ticket_id`; `data` is JSON object text. */
 int hd_event_append(struct hd_conn *c, int64_t ticket_id, const struct hd_actor *who,
 		    const char *type, const char *data, int64_t at, struct hd_err *err);
+
+/** The newest event id as connection `c` sees it (0: none, or on error). */
+int64_t hd_event_last(struct hd_conn *c);
 
 /* ---- customers.c ---- */
 

@@ -458,6 +458,39 @@ static const char *const migrations[] = {
 	"  FROM tickets WHERE closed_at IS NOT NULL AND close_kind IS NOT NULL "
 	"  GROUP BY 1, 2, 3, 4, 5, 6, 7 "
 	"  ON CONFLICT DO UPDATE SET n = excluded.n;",
+	/* 5: web app sessions (sessions.c). Only the SHA-256 of the cookie's
+	 * token is kept; expires_at is when the session ends (sliding). */
+	"CREATE TABLE sessions ("
+	"  id INTEGER PRIMARY KEY,"
+	"  agent_id INTEGER NOT NULL REFERENCES agents(id) ON DELETE CASCADE,"
+	"  token_hash TEXT NOT NULL UNIQUE,"
+	"  csrf_token TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL,"
+	"  last_seen_at INTEGER NOT NULL,"
+	"  expires_at INTEGER NOT NULL,"
+	"  ip TEXT,"
+	"  user_agent TEXT);"
+	"CREATE INDEX sessions_agent ON sessions(agent_id);"
+	"CREATE INDEX sessions_expires ON sessions(expires_at);",
+	/* 6: the customer portal (portal.c): customers' sessions, apart from
+	 * agents', and the sign-in links already used (each works once; a row
+	 * is kept until its link would have expired anyway). */
+	"CREATE TABLE portal_sessions ("
+	"  id INTEGER PRIMARY KEY,"
+	"  customer_id INTEGER NOT NULL REFERENCES customers(id),"
+	"  token_hash TEXT NOT NULL UNIQUE,"
+	"  csrf_token TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL,"
+	"  last_seen_at INTEGER NOT NULL,"
+	"  expires_at INTEGER NOT NULL,"
+	"  ip TEXT,"
+	"  user_agent TEXT);"
+	"CREATE INDEX portal_sessions_customer ON portal_sessions(customer_id);"
+	"CREATE INDEX portal_sessions_expires ON portal_sessions(expires_at);"
+	"CREATE TABLE portal_links_used ("
+	"  token_hash TEXT PRIMARY KEY,"
+	"  used_at INTEGER NOT NULL,"
+	"  expires_at INTEGER NOT NULL) WITHOUT ROWID;",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -20,6 +20,9 @@
  * checkpointer has already copied most of it), and the next transaction
  * starts the WAL from the beginning again.
  *
+ * After each batch the writer reads the newest event id and, when it grew,
+ * calls the hook set with hd_store_on_commit (live updates: http/live.c).
+ *
  * Must never: return from hd_writer_run before the job's commit is durable,
  * or report success for a job whose batch failed to commit.
  */
@@ -120,6 +123,7 @@ static void *writer_main(void *arg)
 	pthread_mutex_lock(&w->mu);
 	for (;;) {
 		struct hd_wjob *batch, *j, *last;
+		int64_t last_event;
 		int n = 1;
 
 		while (!w->head && !w->stop)
@@ -139,8 +143,16 @@ static void *writer_main(void *arg)
 		pthread_mutex_unlock(&w->mu);
 
 		run_batch(w, batch);
+		last_event = hd_event_last(w->conn);
 
 		pthread_mutex_lock(&w->mu);
+		if (last_event > w->last_event) {
+			/* live updates (hd_store_on_commit): under mu, so that
+			 * removing the hook waits for a running call */
+			w->last_event = last_event;
+			if (w->on_commit)
+				w->on_commit(w->on_commit_ctx, last_event);
+		}
 		for (j = batch; j;) {
 			struct hd_wjob *next = j->next; /* j is gone once signalled */
 
@@ -250,6 +262,17 @@ void hd_writer_stop(struct hd_store *st)
 		pthread_cond_destroy(&w->wake);
 		pthread_mutex_destroy(&w->mu);
 	}
+}
+
+void hd_store_on_commit(struct hd_store *st, void (*fn)(void *ctx, int64_t last_event),
+			void *ctx)
+{
+	struct hd_writer *w = &st->writer;
+
+	pthread_mutex_lock(&w->mu);
+	w->on_commit = fn;
+	w->on_commit_ctx = ctx;
+	pthread_mutex_unlock(&w->mu);
 }
 
 int hd_writer_run(struct hd_store *st, hd_wfn fn, void *ctx, struct hd_err *err)
