@@ -8,7 +8,8 @@
  * Caching: a file under /assets/ is named by its content hash, so it is
  * sent with a year of max-age and "immutable"; index.html names the current
  * hashes and is never cached, so a new binary is picked up by the next page
- * load. This module must never serve anything under /api/ or /confirm/.
+ * load. /portal and /portal/... answer portal.html, the customers' page,
+ * instead. This module must never serve anything under /api/ or /confirm/.
  */
 #include <string.h>
 #include <strings.h>
@@ -97,14 +98,33 @@ static int has_extension(const char *path)
 	return strchr(last ? last : path, '.') != NULL;
 }
 
+/* Whether `path` is a portal sign-in link, /portal/signin/<token>: the
+ * token (util/signin_link.h) has dots, so it is let through by name. */
+static int portal_signin(const char *path)
+{
+	static const char prefix[] = "/portal/signin/";
+	const char *t = path + sizeof(prefix) - 1;
+
+	if (strncmp(path, prefix, sizeof(prefix) - 1) != 0)
+		return 0;
+	return *t && strlen(t) < 256 &&
+	       strspn(t, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-") ==
+	           strlen(t);
+}
+
 const struct hd_web_asset *hd_static_route(const char *path)
 {
 	if (!app_path(path) || strcmp(path, "/assets") == 0)
 		return NULL;
 	if (strncmp(path, "/assets/", 8) == 0)
 		return hd_web_asset_find(path);
+	if (portal_signin(path))
+		return hd_web_asset_find("/portal.html");
 	if (has_extension(path))
 		return NULL;
+	/* the customer portal is a page of its own (web/src/portal/) */
+	if (strcmp(path, "/portal") == 0 || strncmp(path, "/portal/", 8) == 0)
+		return hd_web_asset_find("/portal.html");
 	return hd_web_asset_find("/index.html");
 }
 

@@ -44,7 +44,9 @@ const struct hd_web_asset *hd_web_asset_find(const char *path);
  *   /assets/<name>       that file, if there is one;
  *   any other path outside /api/, /assets/ and /confirm/ whose last segment
  *                        has no file extension (/, /tickets/12): index.html
- *                        (the app routes in the browser);
+ *                        (the app routes in the browser), except /portal
+ *                        and /portal/...: portal.html (the customer portal);
+ *   /portal/signin/<token>  portal.html, though the token has dots;
  *   anything else        NULL (the caller answers 404).
  */
 const struct hd_web_asset *hd_static_route(const char *path);

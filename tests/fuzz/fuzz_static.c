@@ -3,7 +3,7 @@
  * header (split at the first newline) for the web app's path routing and
  * gzip negotiation (http/static). Whatever the input, nothing under /api/ or
  * /confirm/ is ever the app's, and index.html is only for paths without a
- * file extension.
+ * file extension (a portal sign-in link's token may have dots).
  */
 #include <assert.h>
 #include <stddef.h>
@@ -31,10 +31,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (a) {
 		assert(buf[0] == '/');
 		assert(strncmp(buf, "/api/", 5) != 0 && strncmp(buf, "/confirm/", 9) != 0);
-		if (!a->hashed)
+		if (a->hashed)
+			assert(strcmp(buf, a->path) == 0); /* an asset only by its own name */
+		else if (strncmp(buf, "/portal/signin/", 15) != 0)
 			assert(strchr(strrchr(buf, '/'), '.') == NULL);
-		else
-			assert(strcmp(buf, a->path) == 0);
 	}
 	(void)hd_static_accepts_gzip(ae);
 	return 0;

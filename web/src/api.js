@@ -13,6 +13,11 @@ export function setCsrfToken(token) {
   csrfToken = token;
 }
 
+/** Whether a session is known (signed in). */
+export function signedIn() {
+  return csrfToken !== null;
+}
+
 /** Called with no arguments when a request answers 401 (session ended). */
 export function setUnauthorizedHandler(fn) {
   onUnauthorized = fn;
@@ -34,7 +39,7 @@ export function newIdempotencyKey() {
 
 /**
  * Call the API: api('GET', '/tickets?status=active') → parsed JSON (or null).
- * opts: { body (object, sent as JSON), headers, idempotencyKey, quiet401 }.
+ * opts: { body (object, sent as JSON), headers, idempotencyKey, quiet401, keepalive }.
  * Throws ApiError for an error answer, TypeError when the network failed.
  */
 export async function api(method, path, opts = {}) {
@@ -47,7 +52,7 @@ export async function api(method, path, opts = {}) {
   if (method !== 'GET' && method !== 'HEAD' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
   if (opts.idempotencyKey) headers['Idempotency-Key'] = opts.idempotencyKey;
   const res = await fetch('/api/v1' + path, {
-    method, headers, body, credentials: 'same-origin', cache: 'no-store',
+    method, headers, body, credentials: 'same-origin', cache: 'no-store', keepalive: !!opts.keepalive,
   });
   const text = await res.text();
   let json = null;

@@ -7,6 +7,7 @@ import { SignIn } from './signin.jsx';
 import { Queue, prefetchQueues } from './queue.jsx';
 import { Ticket } from './ticket.jsx';
 import { ShortcutHelp, useShortcuts } from './shortcuts.jsx';
+import { startLive, stopLive } from './live.js';
 
 /** The app. `first` is the GET /session already under way (main.jsx starts it
  * before the first render, to save a frame). */
@@ -42,6 +43,14 @@ export function App({ first }) {
   }, []);
 
   useShortcuts({ '?': () => setHelp((h) => !h) });
+
+  // One live stream while signed in (queues and tickets refresh from it).
+  const signedInNow = !!session;
+  useEffect(() => {
+    if (!signedInNow) return undefined;
+    startLive();
+    return stopLive;
+  }, [signedInNow]);
 
   async function signOut() {
     try {

@@ -5,6 +5,7 @@ import { api } from './api.js';
 import { Link } from './router.jsx';
 import { useShortcuts } from './shortcuts.jsx';
 import { SlaBadge, StatusBadge, PriorityBadge } from './badges.jsx';
+import { coalesce, useLive } from './live.js';
 
 const PAGE = 100;
 
@@ -58,6 +59,14 @@ export function Queue({ queue }) {
     document.addEventListener('visibilitychange', onFocus);
     return () => document.removeEventListener('visibilitychange', onFocus);
   }, [queue]);
+
+  // New tickets and changes appear without a reload.
+  const liveLoad = useRef(null);
+  if (!liveLoad.current) liveLoad.current = coalesce(() => { fetchQueues().then(setLists); });
+  useLive((msg) => {
+    if ((msg.type === 'open' && msg.again) || msg.type.startsWith('ticket.') || msg.type.startsWith('sla.')
+      || msg.type === 'message.added') liveLoad.current();
+  });
 
   useEffect(() => {
     if (list && !marked) {

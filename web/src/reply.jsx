@@ -5,13 +5,14 @@
 // ticket is opened again. A send carries an Idempotency-Key that is kept
 // until it succeeds, so pressing the button again after a network error
 // never posts the reply twice. Keys: r (reply), n (note), Ctrl+Enter sends,
-// Esc leaves the box.
+// Esc leaves the box. Focusing or typing in the box tells other agents
+// "replying" (collision notice, presence.jsx).
 import { useRef, useState } from 'preact/hooks';
 import { api, newIdempotencyKey } from './api.js';
 import { clearDraft, loadDraft, saveDraft } from './draft.js';
 import { useShortcuts } from './shortcuts.jsx';
 
-export function ReplyBox({ ticket, agent, onSent }) {
+export function ReplyBox({ ticket, agent, onSent, onPresence = () => {} }) {
   const [saved] = useState(() => loadDraft(agent.id, ticket.id));
   const [text, setText] = useState(saved ? saved.text : '');
   const [visibility, setVisibility] = useState(saved && saved.visibility === 'internal' ? 'internal' : 'public');
@@ -24,6 +25,7 @@ export function ReplyBox({ ticket, agent, onSent }) {
   // Saved as it changes, synchronously (an effect could run after a reload).
   function edit(t) {
     setText(t);
+    onPresence('replying');
     idemKey.current = null;
     saveDraft(agent.id, ticket.id, { text: t, visibility });
   }
@@ -53,6 +55,7 @@ export function ReplyBox({ ticket, agent, onSent }) {
       idemKey.current = null;
       clearDraft(agent.id, ticket.id);
       setText('');
+      if (document.activeElement !== area.current) onPresence('viewing');
       onSent(visibility);
     } catch (err) {
       setError(`Not sent: ${err.message}`);
@@ -90,6 +93,8 @@ export function ReplyBox({ ticket, agent, onSent }) {
       <textarea id="reply-text" ref={area} rows={6} value={text} disabled={closed}
         placeholder={closed ? 'This ticket is closed.' : internal ? 'Write a note for your colleagues…' : 'Write your reply…'}
         onInput={(e) => edit(e.currentTarget.value)}
+        onFocus={() => onPresence('replying')}
+        onBlur={(e) => { if (!e.currentTarget.value.trim()) onPresence('viewing'); }}
         onKeyDown={onKeyDown} aria-describedby="reply-help" />
       {error && <p class="error" role="alert">{error}</p>}
       <div class="actions">

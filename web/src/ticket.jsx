@@ -11,6 +11,9 @@ import { absolute, relative, word, STATUSES, PRIORITIES, CLOSE_REASONS } from '.
 import { describeEvent } from './events.js';
 import { PriorityBadge, SlaBadge, StatusBadge } from './badges.jsx';
 import { ReplyBox } from './reply.jsx';
+import { coalesce, useLive } from './live.js';
+import { PresenceNotice, usePresence } from './presence.jsx';
+import { MailFrame } from './mailframe.jsx';
 
 export function Ticket({ id, agent }) {
   const [ticket, setTicket] = useState(null);
@@ -38,6 +41,19 @@ export function Ticket({ id, agent }) {
       .then(([agents, teams]) => setPeople({ agents, teams }))
       .catch(() => { /* the selects then offer only the current values */ });
   }, [id]);
+
+  // Changes by others (new messages, fields) appear without a reload.
+  const liveRefresh = useRef(null);
+  if (!liveRefresh.current) {
+    liveRefresh.current = coalesce(() => {
+      Promise.all([loadTicket(), loadTimeline()]).catch(() => { /* keep what is shown */ });
+    });
+  }
+  useLive((msg) => {
+    if (msg.type === 'open') { if (msg.again) liveRefresh.current(); return; }
+    if (msg.type !== 'presence' && msg.data && msg.data.ticket_id === id) liveRefresh.current();
+  });
+  const presence = usePresence(id, agent);
 
   useEffect(() => {
     if (ticket) document.title = `#${ticket.id} ${ticket.subject} — heed`;
@@ -88,10 +104,11 @@ export function Ticket({ id, agent }) {
         </p>
       </header>
       <p class="visually-hidden" role="status" aria-live="polite">{announce}</p>
+      <PresenceNotice others={presence.others} />
       <div class="ticket-grid">
         <div class="conversation">
           <Timeline items={timeline} names={names} />
-          <ReplyBox ticket={ticket} agent={agent} onSent={(vis) =>
+          <ReplyBox ticket={ticket} agent={agent} onPresence={presence.say} onSent={(vis) =>
             refresh(vis === 'internal' ? 'Internal note added.' : 'Reply sent.')} />
         </div>
         <aside class="side">
@@ -136,6 +153,7 @@ function Timeline({ items, names }) {
 
 function Message({ m }) {
   const [full, setFull] = useState(false);
+  const [plain, setPlain] = useState(false); // HTML mail: show the plain text instead
   const internal = m.visibility === 'internal';
   const text = !full && m.display_text ? m.display_text : m.text;
   const who = m.author_name || (m.author === 'system' ? 'heed' : word(m.author));
@@ -149,8 +167,15 @@ function Message({ m }) {
           {internal && <span class="badge internal-badge">Internal note</span>}
           <time datetime={m.created_at} title={absolute(m.created_at)}>{relative(m.created_at)}</time>
         </header>
-        <div class="body">{text}</div>
-        {m.display_text && (
+        {m.html && !plain
+          ? <MailFrame m={m} who={who} />
+          : <div class="body">{text}</div>}
+        {m.html && (
+          <button type="button" class="linkish" onClick={() => setPlain(!plain)} aria-pressed={plain}>
+            {plain ? 'Show as HTML' : 'Show plain text'}
+          </button>
+        )}
+        {m.display_text && (!m.html || plain) && (
           <button type="button" class="linkish" onClick={() => setFull(!full)} aria-expanded={full}>
             {full ? 'Hide quoted text' : 'Show quoted text'}
           </button>

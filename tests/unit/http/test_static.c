@@ -32,8 +32,8 @@ static void test_table_sorted_and_complete(void **state)
 		js += strstr(a->path, ".js") != NULL;
 		css += strstr(a->path, ".css") != NULL;
 	}
-	assert_int_equal(js, 1);
-	assert_int_equal(css, 1);
+	assert_int_equal(js, 2); /* the agent app and the customer portal */
+	assert_int_equal(css, 2);
 	assert_null(hd_web_asset_find(""));
 	assert_null(hd_web_asset_find("/"));
 	assert_null(hd_web_asset_find("/index.htm"));
@@ -45,7 +45,7 @@ static void test_route(void **state)
 	/* clang-format off */
 	static const char *const app[] = {
 		"/", "/queue/all", "/tickets/12", "/tickets/12/", "/a/b/c", "/a.b/c", "/api2",
-		"/confirm", "/assetsx",
+		"/confirm", "/assetsx", "/portalx", "/portals/1",
 	};
 	static const char *const none[] = {
 		"", "api", "/api", "/api/", "/api/v1/tickets", "/confirm/abc", "/assets", "/assets/",
@@ -54,6 +54,25 @@ static void test_route(void **state)
 	};
 	/* clang-format on */
 
+	static const char *const portal_paths[] = {
+	    "/portal",
+	    "/portal/",
+	    "/portal/tickets",
+	    "/portal/tickets/12",
+	    "/portal/signin/abc_12",
+	    "/portal/signin/12.1763900000000.00ff.Ab-_9", /* a sign-in token has dots */
+	};
+	const struct hd_web_asset *portal = hd_web_asset_find("/portal.html");
+
+	assert_non_null(portal);
+	assert_false(portal->hashed);
+	assert_non_null(strstr(portal->content_type, "text/html"));
+	for (size_t i = 0; i < sizeof(portal_paths) / sizeof(portal_paths[0]); i++)
+		assert_ptr_equal(hd_static_route(portal_paths[i]), portal);
+	assert_null(hd_static_route("/portal.html"));
+	assert_null(hd_static_route("/portal/x.js"));
+	assert_null(hd_static_route("/portal/signin/a/b.c"));
+	assert_null(hd_static_route("/portal/signin/a b.c"));
 	assert_non_null(index);
 	assert_false(index->hashed);
 	assert_non_null(strstr(index->content_type, "text/html"));
