@@ -3,7 +3,9 @@
 //   /                 the queue "My tickets"
 //   /queue/<name>     mine | unassigned | all
 //   /tickets/<id>     one ticket
-import { useEffect, useState } from 'preact/hooks';
+import { usePath } from './history.jsx';
+
+export { Link, navigate } from './history.jsx';
 
 /** What a path shows: { name: 'queue', queue } | { name: 'ticket', id } | { name: 'missing' }. */
 export function parseRoute(path) {
@@ -14,36 +16,7 @@ export function parseRoute(path) {
   return { name: 'missing' };
 }
 
-const listeners = new Set();
-
-/** Go to `path` (pushState) and tell every useRoute(). */
-export function navigate(path, { replace = false } = {}) {
-  if (path === location.pathname) return;
-  if (replace) history.replaceState(null, '', path);
-  else history.pushState(null, '', path);
-  for (const fn of listeners) fn(path);
-}
-
-addEventListener('popstate', () => {
-  for (const fn of listeners) fn(location.pathname);
-});
-
 /** The current route; re-renders when it changes. */
 export function useRoute() {
-  const [path, setPath] = useState(location.pathname);
-  useEffect(() => {
-    listeners.add(setPath);
-    return () => listeners.delete(setPath);
-  }, []);
-  return parseRoute(path);
-}
-
-/** An <a> that navigates inside the app (a modified click still opens a new tab). */
-export function Link({ href, children, ...rest }) {
-  const onClick = (e) => {
-    if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
-    e.preventDefault();
-    navigate(href);
-  };
-  return <a href={href} onClick={onClick} {...rest}>{children}</a>;
+  return parseRoute(usePath());
 }

@@ -4,7 +4,9 @@
 //   /portal/signin/<token>   the link mailed to the customer
 //   /portal/tickets          the customer's requests
 //   /portal/tickets/<id>     one of them
-import { useEffect, useState } from 'preact/hooks';
+import { usePath } from '../history.jsx';
+
+export { Link, navigate } from '../history.jsx';
 
 export function parseRoute(path) {
   let m;
@@ -15,35 +17,7 @@ export function parseRoute(path) {
   return { name: 'missing' };
 }
 
-const listeners = new Set();
-
-/** Go to `path` (pushState, or replaceState) and tell every useRoute(). */
-export function navigate(path, { replace = false } = {}) {
-  if (path === location.pathname) return;
-  if (replace) history.replaceState(null, '', path);
-  else history.pushState(null, '', path);
-  for (const fn of listeners) fn(path);
-}
-
-addEventListener('popstate', () => {
-  for (const fn of listeners) fn(location.pathname);
-});
-
+/** The current route; re-renders when it changes. */
 export function useRoute() {
-  const [path, setPath] = useState(location.pathname);
-  useEffect(() => {
-    listeners.add(setPath);
-    return () => listeners.delete(setPath);
-  }, []);
-  return parseRoute(path);
-}
-
-/** An <a> that navigates inside the portal (a modified click opens a new tab). */
-export function Link({ href, children, ...rest }) {
-  const onClick = (e) => {
-    if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
-    e.preventDefault();
-    navigate(href);
-  };
-  return <a href={href} onClick={onClick} {...rest}>{children}</a>;
+  return parseRoute(usePath());
 }
